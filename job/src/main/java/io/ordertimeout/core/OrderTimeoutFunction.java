@@ -1,0 +1,238 @@
+package io.ordertimeout.core;
+
+import io.ordertimeout.event.OrderEvent;
+import io.ordertimeout.time.WallClock;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The per-order state machine of DESIGN.md §3, keyed by orderId: one {@link OrderState} and one
+ * event-time timer per pending order. A fired payment timer emits a {@link CloseCommand}; a
+ * payment for a closed or cancelled order emits a {@link RefundRequest} on {@link #REFUNDS}.
+ * Finished orders are kept until {@code deadline + retention} so that duplicates and late events
+ * are recognised, then cleared by a cleanup timer.
+ */
+public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEvent, CloseCommand>
+        implements CheckpointedFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<RefundRequest> REFUNDS = new OutputTag<>("refunds") {};
+
+    /** Longest payment timeout an event may ask for (DESIGN.md §2). */
+    private static final Duration LONGEST_PAY_TIMEOUT = Duration.ofDays(7);
+
+    private final long defaultTimeoutMillis;
+    private final long retentionMillis;
+    private final WallClock clock;
+
+    private transient ValueState<OrderState> orderState;
+    private transient OrderTimeoutMetrics metrics;
+    private transient long lastSeenWatermark;
+
+    /**
+     * Pending orders of this subtask. Kept in operator state because counting keys in the keyed
+     * state would mean iterating all of them; after a rescale each subtask's value drifts, but the
+     * sum over all subtasks stays exact.
+     */
+    private transient long pendingOrders;
+    private transient ListState<Long> pendingOrdersState;
+
+    public OrderTimeoutFunction(Duration defaultTimeout, Duration retention, WallClock clock) {
+        this.defaultTimeoutMillis = defaultTimeout.toMillis();
+        this.retentionMillis = retention.toMillis();
+        this.clock = clock;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<OrderState> descriptor = new ValueStateDescriptor<>("order", OrderState.class);
+        // A safety net only: cleanup timers remove state. The TTL outlives the longest possible
+        // pending order (7-day timeout) plus retention, so it can never drop a pending order.
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(
+                        LONGEST_PAY_TIMEOUT.plusMillis(retentionMillis).plusDays(1))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        orderState = getRuntimeContext().getState(descriptor);
+        lastSeenWatermark = Long.MIN_VALUE;
+        metrics = new OrderTimeoutMetrics(
+                getRuntimeContext().getMetricGroup(),
+                () -> pendingOrders,
+                () -> lastSeenWatermark == Long.MIN_VALUE ? 0 : Math.max(0, clock.millis() - lastSeenWatermark));
+    }
+
+    @Override
+    public void processElement(OrderEvent event, Context ctx, Collector<CloseCommand> out) throws Exception {
+        metrics.countEvent(event.type);
+        lastSeenWatermark = ctx.timerService().currentWatermark();
+        OrderState state = orderState.value();
+        switch (event.type) {
+            case ORDER_CREATED:
+                onCreated(state, event, ctx);
+                break;
+            case ORDER_PAID:
+                onPaid(state, event, ctx);
+                break;
+            case ORDER_CANCELLED:
+                onCancelled(state, event, ctx);
+                break;
+            default:
+                throw new IllegalStateException("unhandled event type " + event.type);
+        }
+    }
+
+    private void onCreated(OrderState state, OrderEvent created, Context ctx) throws Exception {
+        if (state == null) {
+            long timeout = created.payTimeoutSeconds != null
+                    ? created.payTimeoutSeconds * 1000L
+                    : defaultTimeoutMillis;
+            OrderState pending = new OrderState(OrderStatus.PENDING, created.occurredAt + timeout);
+            pending.userId = created.userId;
+            pending.amountCents = created.amountCents;
+            pending.currency = created.currency;
+            orderState.update(pending);
+            // A deadline already behind the watermark (replay, backfill) fires at the next watermark.
+            ctx.timerService().registerEventTimeTimer(pending.deadline);
+            pendingOrders++;
+            return;
+        }
+        switch (state.status) {
+            case PENDING:
+            case PAID:
+            case CLOSED:
+                metrics.duplicates.inc();
+                break;
+            default: // PAID_EARLY, CANCELLED: the CREATED comes after the order's fate is known
+                metrics.ignored.inc();
+        }
+    }
+
+    private void onPaid(OrderState state, OrderEvent paid, Context ctx) throws Exception {
+        if (state == null) {
+            finishWithoutCreated(OrderStatus.PAID_EARLY, paid, ctx);
+            return;
+        }
+        switch (state.status) {
+            case PENDING:
+                ctx.timerService().deleteEventTimeTimer(state.deadline);
+                pendingOrders--;
+                finish(state, OrderStatus.PAID, ctx);
+                break;
+            case CANCELLED:
+                refundOnce(state, paid, RefundReason.PAID_AFTER_CANCEL, ctx);
+                break;
+            case CLOSED:
+                refundOnce(state, paid, RefundReason.PAID_AFTER_CLOSE, ctx);
+                break;
+            default: // PAID, PAID_EARLY
+                metrics.duplicates.inc();
+        }
+    }
+
+    private void onCancelled(OrderState state, OrderEvent cancelled, Context ctx) throws Exception {
+        if (state == null) {
+            finishWithoutCreated(OrderStatus.CANCELLED, cancelled, ctx);
+            return;
+        }
+        switch (state.status) {
+            case PENDING:
+                ctx.timerService().deleteEventTimeTimer(state.deadline);
+                pendingOrders--;
+                finish(state, OrderStatus.CANCELLED, ctx);
+                break;
+            case CANCELLED:
+                metrics.duplicates.inc();
+                break;
+            default: // PAID, PAID_EARLY, CLOSED: too late to cancel
+                metrics.ignored.inc();
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CloseCommand> out) throws Exception {
+        lastSeenWatermark = ctx.timerService().currentWatermark();
+        OrderState state = orderState.value();
+        if (state == null) {
+            return;
+        }
+        if (state.status == OrderStatus.PENDING) {
+            if (timestamp >= state.deadline) {
+                close(state, ctx, out);
+            }
+        } else if (timestamp >= state.cleanupAt) {
+            orderState.clear();
+        }
+    }
+
+    private void close(OrderState state, OnTimerContext ctx, Collector<CloseCommand> out) throws Exception {
+        CloseCommand close = new CloseCommand(ctx.getCurrentKey(), state.deadline, clock.millis());
+        close.userId = state.userId;
+        close.amountCents = state.amountCents;
+        close.currency = state.currency;
+        out.collect(close);
+        pendingOrders--;
+        metrics.closes.inc();
+        metrics.closeLatenessMillis.update(close.latenessMillis());
+        finish(state, OrderStatus.CLOSED, ctx);
+    }
+
+    private void refundOnce(OrderState state, OrderEvent paid, RefundReason reason, Context ctx) throws Exception {
+        String paymentId = paid.paymentId == null ? "" : paid.paymentId;
+        if (state.hasRefunded(paymentId)) {
+            metrics.duplicates.inc();
+            return;
+        }
+        RefundRequest refund = new RefundRequest();
+        refund.orderId = ctx.getCurrentKey();
+        refund.paymentId = paymentId;
+        refund.reason = reason;
+        refund.paidAt = paid.occurredAt;
+        refund.requestedAt = clock.millis();
+        refund.userId = state.userId;
+        refund.amountCents = state.amountCents;
+        refund.currency = state.currency;
+        ctx.output(REFUNDS, refund);
+        metrics.refunds.inc();
+        state.markRefunded(paymentId);
+        orderState.update(state);
+    }
+
+    /** The order's fate is known before its CREATED: estimate the deadline to time the cleanup. */
+    private void finishWithoutCreated(OrderStatus status, OrderEvent event, Context ctx) throws Exception {
+        finish(new OrderState(status, event.occurredAt + defaultTimeoutMillis), status, ctx);
+    }
+
+    private void finish(OrderState state, OrderStatus status, Context ctx) throws Exception {
+        state.status = status;
+        state.cleanupAt = state.deadline + retentionMillis;
+        orderState.update(state);
+        ctx.timerService().registerEventTimeTimer(state.cleanupAt);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        pendingOrdersState.update(java.util.List.of(pendingOrders));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        pendingOrdersState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("pending-orders", Long.class));
+        pendingOrders = 0;
+        for (Long restored : pendingOrdersState.get()) {
+            pendingOrders += restored;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.ordertimeout.event;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets valid events through and moves dead letters to {@link #DEAD_LETTERS}, with a counter and a
+ * log line (DESIGN.md §2, §6). Log lines are rate-limited so that a producer sending garbage
+ * cannot flood the log: at most {@value #LOG_BURST} lines per {@value #LOG_WINDOW_MILLIS} ms, then
+ * one line saying how many were not logged.
+ */
+public class DeadLetterRouter extends ProcessFunction<OrderMessage, OrderEvent> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRouter.class);
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+    static final int LOG_BURST = 10;
+    static final long LOG_WINDOW_MILLIS = 10_000;
+
+    private transient Counter deadLetters;
+    private transient long windowStart;
+    private transient int loggedInWindow;
+    private transient long suppressedInWindow;
+
+    @Override
+    public void open(OpenContext openContext) {
+        deadLetters = getRuntimeContext().getMetricGroup().addGroup("orderTimeout").counter("deadLetters");
+    }
+
+    @Override
+    public void processElement(OrderMessage message, Context ctx, Collector<OrderEvent> out) {
+        if (message.isValid()) {
+            out.collect(message.event);
+            return;
+        }
+        deadLetters.inc();
+        logRateLimited(message.deadLetter);
+        ctx.output(DEAD_LETTERS, message.deadLetter);
+    }
+
+    private void logRateLimited(DeadLetter deadLetter) {
+        long now = System.currentTimeMillis();
+        if (now - windowStart >= LOG_WINDOW_MILLIS) {
+            if (suppressedInWindow > 0) {
+                LOG.warn("{} more dead letters were not logged in the last {} s (see the deadLetters metric)",
+                        suppressedInWindow, LOG_WINDOW_MILLIS / 1000);
+            }
+            windowStart = now;
+            loggedInWindow = 0;
+            suppressedInWindow = 0;
+        }
+        if (loggedInWindow < LOG_BURST) {
+            loggedInWindow++;
+            LOG.warn("Dead letter at {}: {}", deadLetter.sourcePosition, deadLetter.reason);
+        } else {
+            suppressedInWindow++;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.ordertimeout.time;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ordertimeout.event.DeadLetter;
+import io.ordertimeout.event.OrderEvent;
+import io.ordertimeout.event.OrderMessage;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkOutputMultiplexer;
+import org.junit.jupiter.api.Test;
+
+/** The liveness rules of DESIGN.md §4 on the watermark generator, with a manual wall clock. */
+class LivenessWatermarkGeneratorTest {
+
+    private static final long BOUND = 5_000;
+    private static final long IDLE = 10_000;
+    private static final long START = 1_000_000_000L;
+
+    static volatile long now = START;
+
+    private final RecordingOutput output = new RecordingOutput();
+
+    private static LivenessWatermarkGenerator generator() {
+        return new LivenessWatermarkGenerator(BOUND, IDLE, () -> now, false);
+    }
+
+    private static OrderMessage event(long eventTime) {
+        return OrderMessage.valid(OrderEvent.created("o-" + eventTime, eventTime));
+    }
+
+    @Test
+    void busySplitEmitsBoundedOutOfOrdernessWatermarks() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        generator.onEvent(event(START), START, output);
+        generator.onEvent(event(START + 3_000), START + 3_000, output);
+        generator.onEvent(event(START + 1_000), START + 1_000, output);
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.last()).isEqualTo(START + 3_000 - BOUND - 1);
+    }
+
+    @Test
+    void quietSplitFollowsTheWallClockAfterTheIdleTimeout() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        generator.onEvent(event(START), START, output);
+
+        now = START + IDLE - 1;
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).isEqualTo(START - BOUND - 1);
+
+        now = START + IDLE;
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).isEqualTo(START + IDLE - BOUND);
+
+        now = START + IDLE + 60_000;
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).isEqualTo(START + IDLE + 60_000 - BOUND);
+    }
+
+    @Test
+    void orderDeadlineIsPassedWithinIdleTimeoutPlusBoundOfTheDeadline() {
+        long timeout = 30_000;
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        generator.onEvent(event(START), START, output);
+        long deadline = START + timeout;
+
+        long closedAt = -1;
+        for (now = START; now <= deadline + IDLE + BOUND + 1_000; now += 200) {
+            generator.onPeriodicEmit(output);
+            if (output.last() >= deadline) {
+                closedAt = now;
+                break;
+            }
+        }
+        assertThat(closedAt).isBetween(deadline, deadline + IDLE + BOUND + 1_000);
+    }
+
+    @Test
+    void splitThatNeverSawAnEventEmitsNothingUntilIdleThenFollowsTheClock() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).isEmpty();
+
+        now = START + IDLE;
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).isEqualTo(START + IDLE - BOUND);
+    }
+
+    @Test
+    void deadLettersDoNotMoveTheWatermarkNorCountAsActivity() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        generator.onEvent(event(START), START, output);
+        now = START + IDLE / 2;
+        OrderMessage deadLetter = OrderMessage.invalid(new DeadLetter(new byte[] {1}, "t/b/0/1", "bad", now));
+        generator.onEvent(deadLetter, START + 999_999, output);
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).isEqualTo(START - BOUND - 1);
+
+        now = START + IDLE;
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).as("idle counted from the last valid event").isEqualTo(START + IDLE - BOUND);
+    }
+
+    @Test
+    void watermarkNeverGoesBackWhenALateEventArrivesAfterIdling() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        now = START + IDLE;
+        generator.onPeriodicEmit(output);
+        long followed = output.last();
+
+        generator.onEvent(event(START - 60_000), START - 60_000, output);
+        generator.onPeriodicEmit(output);
+        assertThat(output.watermarks).isSorted();
+        assertThat(output.last()).isEqualTo(followed);
+    }
+
+    @Test
+    void perEventModeEmitsAfterEveryEvent() {
+        now = START;
+        LivenessWatermarkGenerator generator = new LivenessWatermarkGenerator(BOUND, IDLE, () -> now, true);
+        generator.onEvent(event(START), START, output);
+        generator.onEvent(event(START + 10), START + 10, output);
+        assertThat(output.watermarks).containsExactly(START - BOUND - 1, START + 10 - BOUND - 1);
+    }
+
+    /**
+     * Per-split watermarks are combined by Flink's {@link WatermarkOutputMultiplexer} (as in the
+     * source operator): a quiet split must not hold back a busy one.
+     */
+    @Test
+    void idleSplitDoesNotHoldBackABusyOne() {
+        now = START;
+        RecordingOutput combined = new RecordingOutput();
+        WatermarkOutputMultiplexer multiplexer = new WatermarkOutputMultiplexer(combined);
+        multiplexer.registerNewOutput("busy");
+        multiplexer.registerNewOutput("quiet");
+        LivenessWatermarkGenerator busy = generator();
+        LivenessWatermarkGenerator quiet = generator();
+
+        long eventTime = START - 120_000; // the busy split works through a backlog
+        for (int step = 0; step < 100; step++) {
+            now += 200;
+            eventTime += 1_000;
+            busy.onEvent(event(eventTime), eventTime, multiplexer.getImmediateOutput("busy"));
+            busy.onPeriodicEmit(multiplexer.getDeferredOutput("busy"));
+            quiet.onPeriodicEmit(multiplexer.getDeferredOutput("quiet"));
+            multiplexer.onPeriodicEmit();
+        }
+
+        assertThat(combined.last()).isEqualTo(eventTime - BOUND - 1);
+    }
+
+    private static final class RecordingOutput implements WatermarkOutput {
+        final List<Long> watermarks = new ArrayList<>();
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            watermarks.add(watermark.getTimestamp());
+        }
+
+        @Override
+        public void markIdle() {}
+
+        @Override
+        public void markActive() {}
+
+        long last() {
+            assertThat(watermarks).as("watermarks emitted").isNotEmpty();
+            return watermarks.get(watermarks.size() - 1);
+        }
+    }
+}
