@@ -26,10 +26,11 @@ public final class JobSettings implements Serializable {
             throw new InvalidSettingException(OrderTimeoutOptions.PAY_TIMEOUT,
                     "at most " + Duration.ofSeconds(OrderEventParser.MAX_PAY_TIMEOUT_SECONDS) + ", got " + payTimeout);
         }
-        outOfOrderness = notNegative(config, OrderTimeoutOptions.OUT_OF_ORDERNESS);
+        // Flink's duration parser already rejects negative values.
+        outOfOrderness = read(config, OrderTimeoutOptions.OUT_OF_ORDERNESS);
         idleTimeout = positive(config, OrderTimeoutOptions.IDLE_TIMEOUT);
-        stateRetention = notNegative(config, OrderTimeoutOptions.STATE_RETENTION);
-        maxParallelism = config.get(OrderTimeoutOptions.MAX_PARALLELISM);
+        stateRetention = read(config, OrderTimeoutOptions.STATE_RETENTION);
+        maxParallelism = read(config, OrderTimeoutOptions.MAX_PARALLELISM);
         if (maxParallelism < 1 || maxParallelism > 32768) {
             throw new InvalidSettingException(OrderTimeoutOptions.MAX_PARALLELISM,
                     "must be between 1 and 32768, got " + maxParallelism);
@@ -44,14 +45,6 @@ public final class JobSettings implements Serializable {
         Duration value = read(config, option);
         if (value.isNegative() || value.isZero()) {
             throw new InvalidSettingException(option, "must be positive, got " + value);
-        }
-        return value;
-    }
-
-    private static Duration notNegative(ReadableConfig config, ConfigOption<Duration> option) {
-        Duration value = read(config, option);
-        if (value.isNegative()) {
-            throw new InvalidSettingException(option, "must not be negative, got " + value);
         }
         return value;
     }
