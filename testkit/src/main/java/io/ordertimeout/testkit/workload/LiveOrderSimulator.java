@@ -267,7 +267,8 @@ public final class LiveOrderSimulator implements AutoCloseable {
             default -> throw new IllegalStateException("Unplanned category " + base);
         }
         if (category == Category.DUPLICATED) {
-            plan.duplicateCreated = random.nextBoolean();
+            // A never-paid order has nothing but its CREATED to send twice.
+            plan.duplicateCreated = base == Category.NEVER_PAID || random.nextBoolean();
             plan.duplicateFollowUps = !plan.duplicateCreated || random.nextBoolean();
             plan.duplicateDelayMs = random.nextInt(1000);
         }

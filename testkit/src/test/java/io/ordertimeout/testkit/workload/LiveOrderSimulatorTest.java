@@ -166,6 +166,27 @@ class LiveOrderSimulatorTest {
         assertThat(published.size()).isEqualTo(sentAfterClose);
     }
 
+    @Test
+    void creationEndsByItselfAfterMaxDuration() throws Exception {
+        InMemoryEventPublisher published = new InMemoryEventPublisher();
+        try (LiveOrderSimulator simulator = LiveOrderSimulator.builder()
+                .publisher(published)
+                .database(JdbcConnectionFactory.of(dataSource), FLAVOR)
+                .ordersPerSecond(100)
+                .maxDuration(Duration.ofMillis(300))
+                .fraction(Category.PAID_IN_TIME, 0) // keep follow-ups out of this test's way
+                .build()) {
+            simulator.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (simulator.isCreating() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(simulator.isCreating()).isFalse();
+            // 100/s for 0.3 s: about 30 orders, whatever the scheduling noise of a busy machine.
+            assertThat(simulator.expectedOutcome().orders().size()).isBetween(20, 40);
+        }
+    }
+
     /** Before each publish, the database must already show what the event announces. */
     private static final class DatabaseFirstChecker implements EventPublisher {
         private final EventPublisher delegate;
