@@ -1,0 +1,58 @@
+package io.ordertimeout;
+
+import io.ordertimeout.config.JobSettings;
+import io.ordertimeout.event.OrderMessage;
+import io.ordertimeout.sink.JdbcSinkSettings;
+import io.ordertimeout.sink.OrderDatabaseSinks;
+import io.ordertimeout.time.OrderWatermarks;
+import io.ordertimeout.time.WallClock;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of the job jar. Settings come from the Flink configuration ({@code flink run
+ * -Dorder-timeout.x=...} or the config file) and, for convenience, from program arguments in
+ * {@code --order-timeout.x value} form; see {@link io.ordertimeout.config.OrderTimeoutOptions}.
+ */
+public final class OrderTimeoutJob {
+
+    public static final String JOB_NAME = "order-timeout";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrderTimeoutJob.class);
+
+    private OrderTimeoutJob() {}
+
+    public static void main(String[] args) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration config = Configuration.fromMap(env.getConfiguration().toMap());
+        config.addAll(ParameterTool.fromArgs(args).getConfiguration());
+        // RocketMQ wiring: added when the connector lands.
+        env.execute(JOB_NAME);
+    }
+
+    /**
+     * Builds the whole job on {@code env}. Every setting is validated before anything is built, so
+     * a wrong one stops the job at submission with a message naming the option.
+     */
+    public static OrderTimeoutPipeline define(
+            StreamExecutionEnvironment env, Configuration config, OrderMessageSource source, WallClock clock) {
+        JobSettings settings = JobSettings.from(config);
+        OrderDatabaseSinks database = new OrderDatabaseSinks(JdbcSinkSettings.from(config));
+        LOG.info("order-timeout settings: {}", settings);
+
+        env.configure(OperationalDefaults.overrides(config));
+        env.setMaxParallelism(settings.maxParallelism);
+
+        DataStream<OrderMessage> messages = source.create(
+                env, OrderWatermarks.strategy(settings.outOfOrderness, settings.idleTimeout, clock));
+        OrderTimeoutPipeline pipeline = OrderTimeoutPipeline.attach(messages, settings, clock);
+        database.closes(pipeline.closes);
+        database.refunds(pipeline.refunds);
+        database.deadLetters(pipeline.deadLetters);
+        return pipeline;
+    }
+}
