@@ -173,6 +173,7 @@ public final class JdbcSinkSettings {
         if (password != null) {
             builder.withPassword(password);
         }
+        dialect.connectionProperties().forEach(builder::withProperty);
         return builder.build();
     }
 
