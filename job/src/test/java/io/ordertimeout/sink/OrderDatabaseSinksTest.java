@@ -1,6 +1,7 @@
 package io.ordertimeout.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ordertimeout.config.OrderTimeoutOptions;
 import io.ordertimeout.core.CloseCommand;
@@ -29,7 +30,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.runtime.client.JobExecutionException;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -215,6 +218,22 @@ class OrderDatabaseSinksTest {
         runCloses(sinks, close("o-1", DECIDED_AT));
 
         assertThat(orders(mariaDb, "orders", "order_id", "status", "close_reason", "closed_at"))
+                .containsExactly("o-1 CLOSED PAYMENT_TIMEOUT " + Instant.ofEpochMilli(DECIDED_AT));
+    }
+
+    @Test
+    void aFailingStatementFailsTheJobButNotTheTaskManager() throws Exception {
+        insertOrder(postgres, "orders", "o-1", "PENDING_PAYMENT");
+        OrderDatabaseSinks forbidden = new OrderDatabaseSinks(settings(postgres, config ->
+                config.set(OrderTimeoutOptions.CLOSE_STATEMENT, "DELETE FROM orders WHERE order_id = :order_id")));
+
+        assertThatThrownBy(() -> runCloses(forbidden, close("o-1", DECIDED_AT)))
+                .isInstanceOf(JobExecutionException.class)
+                .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e)).contains("permission denied for table orders"));
+
+        // The TaskManager survived the failed task's cleanup: the next job gets its slots and runs.
+        runCloses(new OrderDatabaseSinks(settings(postgres, config -> {})), close("o-1", DECIDED_AT));
+        assertThat(orders(postgres, "orders", "order_id", "status", "close_reason", "closed_at"))
                 .containsExactly("o-1 CLOSED PAYMENT_TIMEOUT " + Instant.ofEpochMilli(DECIDED_AT));
     }
 
