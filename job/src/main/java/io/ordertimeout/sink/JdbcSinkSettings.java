@@ -24,6 +24,8 @@ import static io.ordertimeout.config.OrderTimeoutOptions.REFUND_STATEMENT;
 
 import io.ordertimeout.config.InvalidSettingException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -173,6 +175,7 @@ public final class JdbcSinkSettings {
         if (password != null) {
             builder.withPassword(password);
         }
+        dialect.connectionProperties().forEach(builder::withProperty);
         return builder.build();
     }
 
@@ -277,6 +280,20 @@ public final class JdbcSinkSettings {
         return Optional.ofNullable(refundStatement);
     }
 
+    private List<String> overriddenStatements() {
+        List<String> overridden = new ArrayList<>();
+        if (closeStatement != null) {
+            overridden.add("close");
+        }
+        if (auditStatement != null) {
+            overridden.add("audit");
+        }
+        if (refundStatement != null) {
+            overridden.add("refund");
+        }
+        return overridden;
+    }
+
     /** Without the password, and without the URL's query string (which might carry credentials). */
     @Override
     public String toString() {
@@ -294,8 +311,7 @@ public final class JdbcSinkSettings {
                 + ", audit=" + auditTable
                 + ", refunds=" + refundTable
                 + ", deadLetters=" + (deadLetterTable == null ? "(off)" : deadLetterTable)
-                + ", overridden=" + (closeStatement != null ? "close " : "") + (auditStatement != null ? "audit " : "")
-                + (refundStatement != null ? "refund" : "")
+                + ", overriddenStatements=" + overriddenStatements()
                 + "}";
     }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Attaches the job's database outputs (DESIGN.md §5, §6) to its streams: flink-connector-jdbc
  * {@link JdbcSink}s, at-least-once (flushed on every checkpoint, retried with backoff), whose
  * statements are idempotent so replays after a restart change nothing. Each sink has a stable
- * uid and a readable name.
+ * uid and a readable name. A sink that keeps failing after its retries fails the job (which
+ * restarts from the last checkpoint), never the TaskManager: see {@link CloseTolerantSink}.
  */
 public final class OrderDatabaseSinks {
 
@@ -68,6 +69,6 @@ public final class OrderDatabaseSinks {
                 .withQueryStatement(statement)
                 .withExecutionOptions(settings.executionOptions())
                 .buildAtLeastOnce(settings.connectionOptions());
-        return stream.sinkTo(sink).uid(uid).name(name);
+        return stream.sinkTo(new CloseTolerantSink<>(sink)).uid(uid).name(name);
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 /**
  * The few SQL differences between the databases the job writes to, chosen from the JDBC URL.
@@ -67,6 +68,16 @@ public enum SqlDialect {
             return url;
         }
         return url + (url.contains("?") ? "&" : "?") + PERMIT_MYSQL_SCHEME;
+    }
+
+    /**
+     * Driver properties every sink connection gets. MariaDB Connector/J sends batches with the
+     * server's bulk protocol by default, which rejects {@code INSERT ... SELECT} (the refund
+     * guard) with "This command is not supported in the prepared statement protocol yet"; without
+     * it the driver still pipelines the batch's statements in one round trip.
+     */
+    public Map<String, String> connectionProperties() {
+        return this == MYSQL ? Map.of("useBulkStmts", "false") : Map.of();
     }
 
     /**
