@@ -37,6 +37,8 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
     private final Map<Integer, List<RocketMqSplit>> pendingByReader = new HashMap<>();
     private boolean initialDiscoveryFinished;
     private QueueMetadataClient metadata;
+    /** Set by close(); discoveries still in flight then fail on the closed client and are ignored. */
+    private volatile boolean closed;
 
     /** {@code restoredState} is null for a fresh start. */
     public RocketMqSourceEnumerator(SplitEnumeratorContext<RocketMqSplit> context, RocketMqSourceSettings settings,
@@ -68,6 +70,9 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
     }
 
     private void onQueuesDiscovered(List<MessageQueue> queues, Throwable error) {
+        if (closed) {
+            return;
+        }
         if (error != null) {
             if (!initialDiscoveryFinished) {
                 throw new FlinkRuntimeException("Cannot list the queues of topic " + settings.topic(), error);
@@ -108,6 +113,9 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
 
     private void onSplitsResolved(List<MessageQueue> queues, List<RocketMqSplit> splits, Throwable error) {
         resolvingQueues.removeAll(queues);
+        if (closed) {
+            return;
+        }
         if (error != null) {
             if (!initialDiscoveryFinished) {
                 throw new FlinkRuntimeException("Cannot resolve the starting offsets of topic " + settings.topic(), error);
@@ -170,6 +178,7 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
 
     @Override
     public void close() {
+        closed = true;
         if (metadata != null) {
             metadata.close();
         }
