@@ -1,0 +1,46 @@
+package io.ordertimeout.connector.rocketmq.logging;
+
+import org.apache.rocketmq.logging.ch.qos.logback.classic.Level;
+import org.apache.rocketmq.logging.ch.qos.logback.classic.spi.ILoggingEvent;
+import org.apache.rocketmq.logging.ch.qos.logback.classic.spi.IThrowableProxy;
+import org.apache.rocketmq.logging.ch.qos.logback.classic.spi.ThrowableProxy;
+import org.apache.rocketmq.logging.ch.qos.logback.core.AppenderBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appender of the logback copy shaded inside rocketmq-client that hands every event to SLF4J under
+ * the same logger name, so client logs land in Flink's log instead of
+ * {@code ~/logs/rocketmqlogs/rocketmq_client.log} and the console.
+ *
+ * <p>rocketmq-client 5.x logs through its own shaded SLF4J + logback and offers no bridge in this
+ * direction (its "shaded-slf4j-api-bridge" goes the other way). The shaded logback looks for
+ * {@code rmq.logback.xml} before its built-in {@code rmq.client.logback.xml}; this module ships one
+ * that uses this appender. Set {@code -Drocketmq.log.level} to change what is forwarded (default
+ * INFO) and filter further in the Flink log configuration ({@code org.apache.rocketmq.*}).
+ */
+public final class RocketMqClientLogForwarder extends AppenderBase<ILoggingEvent> {
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        Logger logger = LoggerFactory.getLogger(event.getLoggerName());
+        Throwable error = throwableOf(event.getThrowableProxy());
+        String message = event.getFormattedMessage();
+        int level = event.getLevel().toInt();
+        if (level >= Level.ERROR_INT) {
+            logger.error(message, error);
+        } else if (level >= Level.WARN_INT) {
+            logger.warn(message, error);
+        } else if (level >= Level.INFO_INT) {
+            logger.info(message, error);
+        } else if (level >= Level.DEBUG_INT) {
+            logger.debug(message, error);
+        } else {
+            logger.trace(message, error);
+        }
+    }
+
+    private static Throwable throwableOf(IThrowableProxy proxy) {
+        return proxy instanceof ThrowableProxy throwableProxy ? throwableProxy.getThrowable() : null;
+    }
+}

@@ -1,0 +1,107 @@
+package io.ordertimeout.connector.rocketmq.source;
+
+import java.time.Duration;
+
+import io.ordertimeout.connector.rocketmq.AclCredentials;
+import io.ordertimeout.connector.rocketmq.source.reader.deserializer.RocketMqDeserializationSchema;
+
+/** Builds a {@link RocketMqSource}; name server, topic, consumer group and deserializer are required. */
+public final class RocketMqSourceBuilder<T> {
+
+    private String nameServerAddress;
+    private String topic;
+    private String consumerGroup;
+    private String tagExpression = "*";
+    private StartingOffsets startingOffsets = StartingOffsets.committedOrEarliest();
+    private AclCredentials aclCredentials;
+    private int pollBatchSize = 32;
+    private Duration pollTimeout = Duration.ofMillis(200);
+    private Duration queueDiscoveryInterval = Duration.ofSeconds(30);
+    private RocketMqDeserializationSchema<T> deserializer;
+
+    RocketMqSourceBuilder() {}
+
+    /** {@code host:port}, several separated by ';'. */
+    public RocketMqSourceBuilder<T> setNameServerAddress(String nameServerAddress) {
+        this.nameServerAddress = nameServerAddress;
+        return this;
+    }
+
+    public RocketMqSourceBuilder<T> setTopic(String topic) {
+        this.topic = topic;
+        return this;
+    }
+
+    /** The group offsets are committed for; also what "committed" starting offsets read. */
+    public RocketMqSourceBuilder<T> setConsumerGroup(String consumerGroup) {
+        this.consumerGroup = consumerGroup;
+        return this;
+    }
+
+    /** RocketMQ tag filter, e.g. {@code "*"} (default) or {@code "ORDER_CREATED || ORDER_PAID"}. */
+    public RocketMqSourceBuilder<T> setTagExpression(String tagExpression) {
+        this.tagExpression = tagExpression;
+        return this;
+    }
+
+    /** Where queues without checkpointed offsets start; default committed-or-earliest. */
+    public RocketMqSourceBuilder<T> setStartingOffsets(StartingOffsets startingOffsets) {
+        this.startingOffsets = startingOffsets;
+        return this;
+    }
+
+    public RocketMqSourceBuilder<T> setAclCredentials(String accessKey, String secretKey) {
+        this.aclCredentials = new AclCredentials(accessKey, secretKey);
+        return this;
+    }
+
+    /** Messages per pull request and queue; default 32 (the client's default). */
+    public RocketMqSourceBuilder<T> setPollBatchSize(int pollBatchSize) {
+        this.pollBatchSize = pollBatchSize;
+        return this;
+    }
+
+    /** Longest wait of one poll when no message is ready; default 200 ms. */
+    public RocketMqSourceBuilder<T> setPollTimeout(Duration pollTimeout) {
+        this.pollTimeout = pollTimeout;
+        return this;
+    }
+
+    /** How often new queues of the topic are looked for; {@code Duration.ZERO} = only at start. Default 30 s. */
+    public RocketMqSourceBuilder<T> setQueueDiscoveryInterval(Duration queueDiscoveryInterval) {
+        this.queueDiscoveryInterval = queueDiscoveryInterval;
+        return this;
+    }
+
+    public RocketMqSourceBuilder<T> setDeserializer(RocketMqDeserializationSchema<T> deserializer) {
+        this.deserializer = deserializer;
+        return this;
+    }
+
+    public RocketMqSource<T> build() {
+        requireText(nameServerAddress, "nameServerAddress");
+        requireText(topic, "topic");
+        requireText(consumerGroup, "consumerGroup");
+        requireText(tagExpression, "tagExpression");
+        require(startingOffsets != null, "startingOffsets must be set");
+        require(deserializer != null, "deserializer must be set");
+        require(pollBatchSize > 0, "pollBatchSize must be positive, got " + pollBatchSize);
+        require(pollTimeout != null && !pollTimeout.isNegative() && !pollTimeout.isZero(),
+                "pollTimeout must be positive, got " + pollTimeout);
+        require(queueDiscoveryInterval != null && !queueDiscoveryInterval.isNegative(),
+                "queueDiscoveryInterval must be zero or positive, got " + queueDiscoveryInterval);
+        RocketMqSourceSettings settings = new RocketMqSourceSettings(nameServerAddress, topic, consumerGroup,
+                tagExpression, startingOffsets, aclCredentials, pollBatchSize, pollTimeout, queueDiscoveryInterval);
+        return new RocketMqSource<>(settings, deserializer);
+    }
+
+    private static void requireText(String value, String option) {
+        require(value != null && !value.isBlank(), option + " must be set");
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException("RocketMqSource: " + message);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.ordertimeout.connector.rocketmq.source.enumerator;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+
+import io.ordertimeout.connector.rocketmq.RocketMqClientIds;
+import io.ordertimeout.connector.rocketmq.source.RocketMqSourceSettings;
+import io.ordertimeout.connector.rocketmq.source.StartingOffsets;
+import org.apache.rocketmq.client.ClientConfig;
+import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.client.impl.FindBrokerResult;
+import org.apache.rocketmq.client.impl.MQClientManager;
+import org.apache.rocketmq.client.impl.factory.MQClientInstance;
+import org.apache.rocketmq.common.MixAll;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.RPCHook;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
+import org.apache.rocketmq.remoting.protocol.header.QueryConsumerOffsetRequestHeader;
+
+/**
+ * Queue listing and offset look-ups for the enumerator, on a plain rocketmq-client instance.
+ *
+ * <p>Why not a consumer: {@code DefaultLitePullConsumer} has no min/max offset queries, and a
+ * consumer's {@code committed()} asks the broker in a way that answers 0 instead of "none" for a
+ * group that never committed while the queue's first message is still in memory (broker
+ * {@code ConsumerManageProcessor}); "committed or latest" would then read from the beginning.
+ * Asking with {@code setZeroIfNotFound=false} gets an honest "not found".
+ */
+final class QueueMetadataClient implements StartingOffsets.QueueOffsets, AutoCloseable {
+
+    private static final long TIMEOUT_MILLIS = 5_000;
+
+    private final MQClientInstance client;
+
+    private QueueMetadataClient(MQClientInstance client) {
+        this.client = client;
+    }
+
+    static QueueMetadataClient open(RocketMqSourceSettings settings) throws Exception {
+        ClientConfig config = new ClientConfig();
+        config.setNamesrvAddr(settings.nameServerAddress());
+        config.setInstanceName(RocketMqClientIds.uniqueInstanceName("rocketmq-enumerator"));
+        RPCHook rpcHook = settings.aclCredentials().map(c -> c.toRpcHook()).orElse(null);
+        MQClientInstance client = MQClientManager.getInstance().getOrCreateMQClientInstance(config, rpcHook);
+        client.start();
+        return new QueueMetadataClient(client);
+    }
+
+    /** The readable queues of the topic, straight from the name server (no client-side cache). */
+    List<MessageQueue> queues(String topic) throws Exception {
+        List<MessageQueue> queues = new ArrayList<>(client.getMQAdminImpl().fetchSubscribeMessageQueues(topic));
+        queues.sort(Comparator.comparing(MessageQueue::getBrokerName).thenComparingInt(MessageQueue::getQueueId));
+        return queues;
+    }
+
+    @Override
+    public long minOffset(MessageQueue queue) throws Exception {
+        return client.getMQAdminImpl().minOffset(queue);
+    }
+
+    @Override
+    public long maxOffset(MessageQueue queue) throws Exception {
+        return client.getMQAdminImpl().maxOffset(queue);
+    }
+
+    @Override
+    public long offsetForTimestamp(MessageQueue queue, long timestampMillis) throws Exception {
+        return client.getMQAdminImpl().searchOffset(queue, timestampMillis);
+    }
+
+    @Override
+    public OptionalLong committedOffset(String consumerGroup, MessageQueue queue) throws Exception {
+        QueryConsumerOffsetRequestHeader request = new QueryConsumerOffsetRequestHeader();
+        request.setConsumerGroup(consumerGroup);
+        request.setTopic(queue.getTopic());
+        request.setQueueId(queue.getQueueId());
+        request.setBrokerName(queue.getBrokerName());
+        request.setSetZeroIfNotFound(false);
+        try {
+            return OptionalLong.of(client.getMQClientAPIImpl().queryConsumerOffset(masterAddress(queue), request,
+                    TIMEOUT_MILLIS));
+        } catch (MQBrokerException e) {
+            if (e.getResponseCode() == ResponseCode.QUERY_NOT_FOUND) {
+                return OptionalLong.empty();
+            }
+            throw e;
+        }
+    }
+
+    private String masterAddress(MessageQueue queue) throws Exception {
+        FindBrokerResult broker = client.findBrokerAddressInSubscribe(queue.getBrokerName(), MixAll.MASTER_ID, true);
+        if (broker == null) {
+            client.updateTopicRouteInfoFromNameServer(queue.getTopic());
+            broker = client.findBrokerAddressInSubscribe(queue.getBrokerName(), MixAll.MASTER_ID, true);
+        }
+        if (broker == null) {
+            throw new IllegalStateException("No master broker found for " + queue);
+        }
+        return broker.getBrokerAddr();
+    }
+
+    @Override
+    public void close() {
+        client.shutdown();
+    }
+}

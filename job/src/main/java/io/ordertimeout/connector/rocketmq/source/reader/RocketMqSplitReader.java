@@ -1,0 +1,154 @@
+package io.ordertimeout.connector.rocketmq.source.reader;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.ordertimeout.connector.rocketmq.RocketMqClientIds;
+import io.ordertimeout.connector.rocketmq.source.RocketMqSourceSettings;
+import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the assigned queues with one {@link DefaultLitePullConsumer} in assign mode (no broker-side
+ * rebalancing, no auto-commit). Runs on the fetcher thread, which is also where offsets are
+ * committed, so the consumer is used by one thread: the task thread only hands over the offsets of
+ * a completed checkpoint ({@link #requestCommit}); they are sent before the next poll, or in
+ * {@link #close()} (stop-with-savepoint closes the reader right after the savepoint completes).
+ */
+public final class RocketMqSplitReader implements SplitReader<MessageExt, RocketMqSplit> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RocketMqSplitReader.class);
+
+    private final RocketMqSourceSettings settings;
+    private final RocketMqReaderMetrics metrics;
+    private final Map<MessageQueue, RocketMqSplit> assigned = new LinkedHashMap<>();
+    private final DefaultLitePullConsumer consumer;
+    private final AtomicReference<Map<MessageQueue, Long>> offsetsToCommit = new AtomicReference<>();
+
+    RocketMqSplitReader(RocketMqSourceSettings settings, RocketMqReaderMetrics metrics, int subtaskIndex) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.consumer = new DefaultLitePullConsumer(settings.consumerGroup(),
+                settings.aclCredentials().map(c -> c.toRpcHook()).orElse(null));
+        consumer.setNamesrvAddr(settings.nameServerAddress());
+        consumer.setInstanceName(RocketMqClientIds.uniqueInstanceName("rocketmq-reader-" + subtaskIndex));
+        // Offsets belong to Flink's checkpoints; they reach the broker only through commitOffsets.
+        consumer.setAutoCommit(false);
+        consumer.setPullBatchSize(settings.pollBatchSize());
+        consumer.setPollTimeoutMillis(settings.pollTimeoutMillis());
+        try {
+            consumer.setSubExpressionForAssign(settings.topic(), settings.tagExpression());
+            consumer.start();
+        } catch (MQClientException e) {
+            throw new IllegalStateException("Cannot start the RocketMQ consumer for " + settings.topic(), e);
+        }
+    }
+
+    @Override
+    public RecordsWithSplitIds<MessageExt> fetch() throws IOException {
+        commitRequestedOffsets();
+        long start = System.nanoTime();
+        // Returns after pollTimeout at the latest; this is what bounds how long wakeUp() waits.
+        List<MessageExt> messages = consumer.poll(settings.pollTimeoutMillis());
+        metrics.recordPoll((System.nanoTime() - start) / 1_000_000, messages.size());
+        RecordsBySplits.Builder<MessageExt> records = new RecordsBySplits.Builder<>();
+        for (MessageExt message : messages) {
+            records.add(RocketMqSplit.splitIdOf(message.getTopic(), brokerNameOf(message), message.getQueueId()),
+                    message);
+        }
+        return records.build();
+    }
+
+    private String brokerNameOf(MessageExt message) {
+        if (message.getBrokerName() != null) {
+            return message.getBrokerName();
+        }
+        for (MessageQueue queue : assigned.keySet()) {
+            if (queue.getQueueId() == message.getQueueId() && queue.getTopic().equals(message.getTopic())) {
+                return queue.getBrokerName();
+            }
+        }
+        throw new IllegalStateException("Message from a queue that is not assigned: " + message.getTopic() + "/"
+                + message.getQueueId());
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<RocketMqSplit> splitsChange) {
+        if (!(splitsChange instanceof SplitsAddition)) {
+            throw new UnsupportedOperationException("Unsupported split change " + splitsChange.getClass().getName());
+        }
+        Map<MessageQueue, RocketMqSplit> added = new HashMap<>();
+        for (RocketMqSplit split : splitsChange.splits()) {
+            added.put(split.messageQueue(), split);
+            // The consumer starts pulling a newly assigned queue from its offset store before any
+            // seek; priming the store makes that first pull start at our offset instead of at the
+            // group's broker offset, so no message of another position enters the consumer's cache.
+            if (consumer.getOffsetStore() != null) {
+                consumer.getOffsetStore().updateOffset(split.messageQueue(), split.nextOffset(), false);
+            }
+        }
+        assigned.putAll(added);
+        consumer.assign(assigned.keySet());
+        for (RocketMqSplit split : added.values()) {
+            try {
+                consumer.seek(split.messageQueue(), split.nextOffset());
+            } catch (MQClientException e) {
+                throw new IllegalStateException("Cannot start reading " + split + " (offset no longer on the broker?)",
+                        e);
+            }
+        }
+        LOG.info("Reading {} RocketMQ queue(s) of group {}: {}", added.size(), settings.consumerGroup(), added.values());
+    }
+
+    /**
+     * Called by the task thread when a checkpoint completed; replaces any older request that was
+     * not sent yet (the newer offsets subsume it).
+     */
+    void requestCommit(Map<MessageQueue, Long> offsets) {
+        offsetsToCommit.set(offsets);
+    }
+
+    /** Writes the offsets of the last completed checkpoint to the broker for the group. */
+    private void commitRequestedOffsets() {
+        Map<MessageQueue, Long> offsets = offsetsToCommit.getAndSet(null);
+        if (offsets == null) {
+            return;
+        }
+        Map<MessageQueue, Long> own = new HashMap<>(offsets);
+        own.keySet().retainAll(assigned.keySet());
+        if (own.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(own, true);
+        } catch (RuntimeException e) {
+            // Only progress reporting is lost; the next checkpoint commits again.
+            LOG.warn("Cannot commit offsets of group {} to RocketMQ: {}", settings.consumerGroup(), e.toString());
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        // DefaultLitePullConsumer.poll cannot be interrupted; it returns after the poll timeout.
+    }
+
+    @Override
+    public void close() {
+        commitRequestedOffsets();
+        consumer.shutdown();
+    }
+}
