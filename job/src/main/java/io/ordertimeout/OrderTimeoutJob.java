@@ -2,7 +2,9 @@ package io.ordertimeout;
 
 import io.ordertimeout.config.JobSettings;
 import io.ordertimeout.event.OrderMessage;
+import io.ordertimeout.output.RocketMqOutputs;
 import io.ordertimeout.sink.JdbcSinkSettings;
+import io.ordertimeout.source.RocketMqOrderSource;
 import io.ordertimeout.sink.OrderDatabaseSinks;
 import io.ordertimeout.time.OrderWatermarks;
 import io.ordertimeout.time.WallClock;
@@ -30,7 +32,8 @@ public final class OrderTimeoutJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration config = Configuration.fromMap(env.getConfiguration().toMap());
         config.addAll(ParameterTool.fromArgs(args).getConfiguration());
-        // RocketMQ wiring: added when the connector lands.
+        OrderTimeoutPipeline pipeline = define(env, config, RocketMqOrderSource.from(config), WallClock.system());
+        RocketMqOutputs.from(config).attach(pipeline);
         env.execute(JOB_NAME);
     }
 

@@ -1,0 +1,85 @@
+package io.ordertimeout.output;
+
+import static io.ordertimeout.config.OrderTimeoutOptions.CLOSED_TOPIC;
+import static io.ordertimeout.config.OrderTimeoutOptions.DB_CLOSE_REASON;
+import static io.ordertimeout.config.OrderTimeoutOptions.DEAD_LETTER_TOPIC;
+import static io.ordertimeout.config.OrderTimeoutOptions.REFUND_TOPIC;
+import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_ACCESS_KEY;
+import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_NAMESRV;
+import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_SECRET_KEY;
+
+import io.ordertimeout.OrderTimeoutPipeline;
+import io.ordertimeout.connector.rocketmq.sink.RocketMqSerializationSchema;
+import io.ordertimeout.connector.rocketmq.sink.RocketMqSink;
+import io.ordertimeout.connector.rocketmq.sink.RocketMqSinkBuilder;
+import io.ordertimeout.source.RocketMqOrderSource;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.rocketmq.common.message.Message;
+
+/**
+ * The optional RocketMQ outputs of DESIGN.md §6: OrderClosed events for downstream services
+ * (inventory, coupons), refund requests and dead letters, each attached only when its topic is
+ * configured. At-least-once: the sink flushes on every checkpoint.
+ */
+public final class RocketMqOutputs {
+
+    public static final String CLOSED_UID = "rocketmq-order-closed";
+    public static final String REFUNDS_UID = "rocketmq-refund-requests";
+    public static final String DEAD_LETTERS_UID = "rocketmq-dead-letters";
+
+    private final String nameServer;
+    private final String accessKey;
+    private final String secretKey;
+    private final String closeReason;
+    private final Optional<String> closedTopic;
+    private final Optional<String> refundTopic;
+    private final Optional<String> deadLetterTopic;
+
+    private RocketMqOutputs(ReadableConfig config, Map<String, String> environment) {
+        nameServer = config.get(ROCKETMQ_NAMESRV);
+        accessKey = config.getOptional(ROCKETMQ_ACCESS_KEY).orElse(null);
+        secretKey = config.getOptional(ROCKETMQ_SECRET_KEY).orElse(environment.get(RocketMqOrderSource.SECRET_KEY_ENV));
+        closeReason = config.get(DB_CLOSE_REASON);
+        closedTopic = config.getOptional(CLOSED_TOPIC).filter(topic -> !topic.isBlank());
+        refundTopic = config.getOptional(REFUND_TOPIC).filter(topic -> !topic.isBlank());
+        deadLetterTopic = config.getOptional(DEAD_LETTER_TOPIC).filter(topic -> !topic.isBlank());
+    }
+
+    public static RocketMqOutputs from(ReadableConfig config) {
+        return new RocketMqOutputs(config, System.getenv());
+    }
+
+    public void attach(OrderTimeoutPipeline pipeline) {
+        // A local copy: the serializer lambdas must not capture this (not serializable).
+        String closeReason = this.closeReason;
+        closedTopic.ifPresent(topic -> attach(pipeline.closes, close -> message(
+                topic, OutputJson.ORDER_CLOSED, close.orderId, OutputJson.orderClosed(close, closeReason)),
+                CLOSED_UID, "OrderClosed events (RocketMQ)"));
+        refundTopic.ifPresent(topic -> attach(pipeline.refunds, refund -> message(
+                topic, OutputJson.REFUND_REQUESTED, refund.orderId, OutputJson.refundRequested(refund)),
+                REFUNDS_UID, "Refund requests (RocketMQ)"));
+        deadLetterTopic.ifPresent(topic -> attach(pipeline.deadLetters, deadLetter -> message(
+                topic, OutputJson.DEAD_LETTER, deadLetter.sourcePosition, OutputJson.deadLetter(deadLetter)),
+                DEAD_LETTERS_UID, "Dead letters (RocketMQ)"));
+    }
+
+    private <T> void attach(DataStream<T> stream, RocketMqSerializationSchema<T> serializer, String uid, String name) {
+        RocketMqSinkBuilder<T> builder = RocketMqSink.<T>builder()
+                .setNameServerAddress(nameServer)
+                .setProducerGroup("order-timeout-" + uid)
+                .setSerializationSchema(serializer);
+        if (accessKey != null) {
+            builder.setAclCredentials(accessKey, secretKey);
+        }
+        stream.sinkTo(builder.build()).uid(uid).name(name);
+    }
+
+    private static Message message(String topic, String tag, String key, byte[] body) {
+        Message message = new Message(topic, tag, body);
+        message.setKeys(key);
+        return message;
+    }
+}
