@@ -34,8 +34,12 @@ public final class OrderTimeoutPipeline {
 
     /** @param messages parsed source messages with event-time timestamps and watermarks assigned */
     public static OrderTimeoutPipeline attach(DataStream<OrderMessage> messages, JobSettings settings, WallClock clock) {
+        // Same parallelism as the source, so the router is chained to it: no network shuffle
+        // before keyBy, and each keyed subtask sees records and watermarks of a source subtask
+        // in their original order.
         SingleOutputStreamOperator<OrderEvent> events = messages
                 .process(new DeadLetterRouter())
+                .setParallelism(messages.getParallelism())
                 .uid(VALIDATE_UID)
                 .name("Route dead letters");
         SingleOutputStreamOperator<CloseCommand> closes = events
