@@ -5,11 +5,8 @@ import io.ordertimeout.local.CommandLine.UsageException;
 import io.ordertimeout.sink.JdbcSinkSettings;
 import io.ordertimeout.testkit.workload.GroundTruthReport;
 import io.ordertimeout.testkit.workload.LiveCounters;
-import io.ordertimeout.testkit.workload.LiveOrderSimulator;
-import io.ordertimeout.testkit.workload.RocketMqEventPublisher;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -90,50 +87,28 @@ public final class LocalRunner {
         JobMetrics metrics = new JobMetrics(new FlinkRestClient(system.restAddress()), system.jobId().toString());
         awaitJobRunning(system);
         Console.line("Web UI: " + system.restAddress() + "  (job " + system.jobId() + ")");
-        String prefix = "run-" + Long.toString(System.currentTimeMillis(), 36) + "-";
-        try (RocketMqEventPublisher publisher = RocketMqEventPublisher.start(system.nameServerAddress(), LocalSystem.TOPIC);
-                LiveOrderSimulator simulator = LiveOrderSimulator.builder()
-                        .publisher(publisher)
-                        .database(system.shopConnections(), system.sqlFlavor())
-                        .ordersPerSecond(options.rate())
-                        .payTimeout(options.payTimeout())
-                        .latePaymentDelay(options.latePaymentDelay())
-                        .maxDuration(options.duration())
-                        .orderIdPrefix(prefix)
-                        .seed(options.seed())
-                        .build()) {
+        ShopWorkload.Plan plan = new ShopWorkload.Plan(options.rate(), options.payTimeout(),
+                options.latePaymentDelay(), options.duration(), options.seed());
+        try (ShopWorkload shop = new ShopWorkload(plan, system.nameServerAddress(), LocalSystem.TOPIC,
+                system.shopConnections(), system.sqlFlavor())) {
             if (stop.requested()) {
                 Console.line("Stopped before any order was created.");
                 return 130;
             }
-            simulator.start();
             Console.line("Creating orders (progress: shop counters | job metrics from the REST API)");
-            while (simulator.isCreating() && !stop.requested()) {
-                stop.pause(options.progressInterval());
-                Console.line(progress(simulator.counters(), metrics));
-            }
-            simulator.stopCreating();
-            Instant lastDeadline = Instant.now().plus(options.payTimeout());
+            shop.createOrders(stop, options.progressInterval(), counters -> progress(counters, metrics));
             Console.line(String.format("Stopped creating after %d orders. Waiting for payments still due and the"
-                    + " last deadline (%s) ...", simulator.counters().created(), time(lastDeadline)));
-
-            Instant followUpsDeadline = Instant.now().plus(options.payTimeout()).plus(options.latePaymentDelay())
-                    .plusSeconds(30);
-            while (!simulator.awaitFollowUps(options.progressInterval())) {
-                Console.line(progress(simulator.counters(), metrics));
-                if (Instant.now().isAfter(followUpsDeadline)) {
-                    Console.line("Payments still scheduled after " + followUpsDeadline + "; checking anyway");
-                    break;
-                }
+                    + " last deadline (%s) ...", shop.counters().created(), time(shop.lastDeadline())));
+            if (!shop.awaitFollowUps(options.progressInterval(), counters -> progress(counters, metrics))) {
+                Console.line("Some payments are still scheduled; checking anyway");
             }
             // An order is closed within idle timeout + out-of-orderness + 1 s of its deadline (DESIGN.md §4).
-            Instant earliest = latest(Instant.now(), lastDeadline.plus(options.idleTimeout())
-                    .plus(options.outOfOrderness()).plusSeconds(1).plus(FLUSH_MARGIN));
-            Console.line("Checking the database (until " + time(earliest.plus(VERDICT_GRACE)) + " at the latest) ...");
-            RunVerdict verdict = new RunVerdict(system.shopConnections(), prefix, system.embeddedDatabase());
-            GroundTruthReport report = verdict.await(simulator.expectedOutcome(), earliest, earliest.plus(VERDICT_GRACE));
-            Console.line(progress(simulator.counters(), metrics));
-            printVerdict(report, simulator.counters(), startNanos);
+            Duration closeWithin = options.idleTimeout().plus(options.outOfOrderness()).plusSeconds(1)
+                    .plus(FLUSH_MARGIN);
+            Console.line("Checking the database ...");
+            GroundTruthReport report = shop.judge(closeWithin, VERDICT_GRACE, system.embeddedDatabase());
+            Console.line(progress(shop.counters(), metrics));
+            printVerdict(report, shop.counters(), startNanos);
             return report.passed() ? 0 : 1;
         }
     }
@@ -233,11 +208,7 @@ public final class LocalRunner {
         return value.map(String::valueOf).orElse("-");
     }
 
-    private static Instant latest(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
-    private static String time(Instant instant) {
+    private static String time(java.time.Instant instant) {
         return LocalTime.ofInstant(instant, ZoneId.systemDefault()).format(TIME);
     }
 

@@ -14,6 +14,11 @@ final class StopSignal {
 
     private StopSignal() {}
 
+    /** A stop that is never requested, for callers (tests) that must not take over the JVM's signals. */
+    static StopSignal none() {
+        return new StopSignal();
+    }
+
     /** Installs the handler for the given signals, e.g. INT and TERM. */
     static StopSignal install(String... signals) {
         StopSignal stop = new StopSignal();
