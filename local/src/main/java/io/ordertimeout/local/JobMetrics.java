@@ -44,6 +44,18 @@ public final class JobMetrics {
         this.jobId = jobId;
     }
 
+    /**
+     * Like {@link #read()}, but current: the REST API answers from a cache that a request only
+     * schedules to refresh (at most every {@code metrics.fetcher.update-interval}), so a single
+     * request sees the values of the previous one. This one primes the cache, waits
+     * {@code settle} (a little more than that interval) and reads again.
+     */
+    public Reading readFresh(java.time.Duration settle) throws IOException, InterruptedException {
+        read();
+        Thread.sleep(settle.toMillis());
+        return read();
+    }
+
     public Reading read() throws IOException {
         Map<String, Double> sums = new HashMap<>();
         Map<String, Double> maxima = new HashMap<>();

@@ -28,6 +28,8 @@ public final class LocalRunner {
     private static final Duration VERDICT_GRACE = Duration.ofSeconds(20);
     /** Time for the JDBC sink to flush its last batch (its interval is 200 ms by default). */
     private static final Duration FLUSH_MARGIN = Duration.ofSeconds(1);
+    /** A little more than the metric fetcher's update interval that LocalSystem sets. */
+    private static final Duration METRICS_SETTLE = LocalSystem.METRIC_FETCH_INTERVAL.plusMillis(300);
 
     private final LocalRunOptions options;
     private final StopSignal stop;
@@ -131,7 +133,7 @@ public final class LocalRunner {
     private static String progress(LiveCounters shop, JobMetrics metrics) {
         String job;
         try {
-            JobMetrics.Reading reading = metrics.read();
+            JobMetrics.Reading reading = metrics.readFresh(METRICS_SETTLE);
             job = String.format("pending=%s closed=%s refunds=%s dead-letters=%s lateness p50/p99=%s/%s ms",
                     value(reading.sum("pendingOrders")), value(reading.sum("closes")), value(reading.sum("refunds")),
                     value(reading.sum("deadLetters")), value(reading.max("closeLatenessMillis_median")),
@@ -139,6 +141,9 @@ public final class LocalRunner {
         } catch (IOException e) {
             LOG.warn("Reading the job's metrics failed: {}", e.toString());
             job = "(metrics unavailable)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            job = "(interrupted)";
         }
         return String.format("created=%d paid=%d cancelled=%d | %s", shop.created(), shop.paid(), shop.cancelled(), job);
     }

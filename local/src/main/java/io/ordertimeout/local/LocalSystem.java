@@ -45,6 +45,8 @@ public final class LocalSystem implements AutoCloseable {
     public static final String TOPIC = "order-events";
     public static final int QUEUES = 4;
     public static final String DEAD_LETTER_TABLE = "order_event_dead_letter";
+    /** How often the REST API refreshes its metrics (default 10 s); the progress line reads them. */
+    public static final Duration METRIC_FETCH_INTERVAL = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalSystem.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -122,8 +124,7 @@ public final class LocalSystem implements AutoCloseable {
         config.set(RestOptions.BIND_PORT, settings.restBindPort);
         config.set(TaskManagerOptions.NUM_TASK_SLOTS, settings.parallelism);
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(256));
-        // The REST API caches metrics for this long (default 10 s); the progress line reads them.
-        config.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
+        config.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRIC_FETCH_INTERVAL);
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config)
                 .setNumTaskManagers(1)

@@ -116,7 +116,7 @@ class WebUiMetricsTest {
             awaitTrue("closes equals the close decisions in the database", Duration.ofSeconds(10),
                     () -> closes(metrics) == report.actualAudits());
             assertThat(report.actualAudits()).isPositive();
-            JobMetrics.Reading reading = metrics.read();
+            JobMetrics.Reading reading = metrics.readFresh(LocalSystem.METRIC_FETCH_INTERVAL.plusMillis(300));
             assertThat(reading.sum("refunds")).hasValue((long) report.actualRefunds());
             assertThat(reading.sum("deadLetters")).hasValueSatisfying(count -> assertThat(count).isPositive());
             assertThat(reading.sum("eventsCreated")).hasValueSatisfying(
