@@ -55,15 +55,12 @@ java_opts=(
 )
 command=(java "${java_opts[@]}" -cp "$classpath" io.ordertimeout.local.LocalRunner "$@")
 
-if ! command -v setsid >/dev/null 2>&1; then
-  # Without setsid, Ctrl-C also reaches the broker and database processes directly and ends the
-  # run without a verdict.
-  exec "${command[@]}"
-fi
-
-# In its own session, so that Ctrl-C in this terminal reaches only the runner (forwarded below),
-# which then winds down in order, instead of killing the broker and database under it.
-setsid "${command[@]}" &
+# In its own process group (job control on), so that Ctrl-C in this terminal reaches only the
+# runner (forwarded below), which then winds down in order, instead of also killing the broker
+# and database processes under it. Job control also keeps SIGINT from being ignored in the
+# background process, which a plain `&` in a script would do.
+set -m
+"${command[@]}" &
 pid=$!
 trap 'kill -INT "$pid" 2>/dev/null || true' INT
 trap 'kill -TERM "$pid" 2>/dev/null || true' TERM HUP

@@ -172,7 +172,7 @@ public final class LocalRunner {
         StringBuilder text = new StringBuilder();
         text.append("This runner starts its own Flink; a cluster elsewhere needs the job jar. Build it and submit it\n")
                 .append("with the Flink CLI of that cluster (docs/RUNBOOK.md, section 1):\n\n")
-                .append("  ./mvnw -B -q -pl job -am package -DskipTests\n")
+                .append("  ./mvnw -B -q -pl local -am package -DskipTests     # the job jar and the generator\n")
                 .append("  export ").append(JdbcSinkSettings.PASSWORD_ENV)
                 .append("=...   # the job's database password; must reach the TaskManagers too\n")
                 .append("  flink run -d -m ").append(options.flinkRest()).append(" -p ").append(options.parallelism());
@@ -184,11 +184,12 @@ public final class LocalRunner {
         appendOption(text, continuation, OrderTimeoutOptions.OUT_OF_ORDERNESS.key(),
                 options.outOfOrderness().toMillis() + "ms");
         appendOption(text, continuation, OrderTimeoutOptions.IDLE_TIMEOUT.key(), options.idleTimeout().toMillis() + "ms");
-        text.append(continuation).append("job/target/order-timeout-job-0.1.0-SNAPSHOT-flink.jar\n\n")
+        text.append(continuation).append("job/target/order-timeout-job-0.1.0-SNAPSHOT-flink.jar\n")
+                .append("  # add -Dexecution.checkpointing.dir=<storage all Flink processes share> unless the cluster sets it\n\n")
                 .append("Then create orders and judge the run with the generator (it plays the shop, so its login\n")
                 .append("must be allowed to insert orders):\n\n")
                 .append("  export SHOP_DB_PASSWORD=...\n")
-                .append("  java -cp \"local/target/classes:$(cat local/target/runtime.classpath)\"")
+                .append("  java -cp \"local/target/order-timeout-local-0.1.0-SNAPSHOT.jar:$(cat local/target/runtime.classpath)\"")
                 .append(" io.ordertimeout.local.WorkloadGeneratorMain")
                 .append(continuation).append("--namesrv '").append(options.nameServer()).append("' --topic ")
                 .append(LocalSystem.TOPIC)
@@ -197,7 +198,9 @@ public final class LocalRunner {
                 .append(continuation).append("--rate ").append(formatRate(options.rate()))
                 .append(" --pay-timeout ").append(options.payTimeout().toSeconds()).append("s")
                 .append(" --late-payment-delay ").append(options.latePaymentDelay().toSeconds()).append("s")
-                .append(" --duration ").append(options.duration().toSeconds()).append("s --check\n");
+                .append(" --duration ").append(options.duration().toSeconds()).append("s")
+                .append(continuation).append("--check --close-within ")
+                .append(options.idleTimeout().plus(options.outOfOrderness()).plusSeconds(2).toSeconds()).append("s\n");
         return text.toString();
     }
 

@@ -57,6 +57,11 @@ final class ShopWorkload implements AutoCloseable {
             Console.line(progressLine.apply(simulator.counters()));
         }
         simulator.stopCreating();
+        // The creator thread may still be placing the order it was working on.
+        long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (simulator.isCreating() && System.nanoTime() - settle < 0) {
+            Thread.sleep(10);
+        }
         lastDeadline = Instant.now().plus(plan.payTimeout());
     }
 
