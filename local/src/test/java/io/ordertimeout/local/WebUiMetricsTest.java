@@ -1,0 +1,183 @@
+package io.ordertimeout.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ordertimeout.testkit.workload.GroundTruthReport;
+import io.ordertimeout.testkit.workload.RocketMqEventPublisher;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an operator sees in the web UI, read through the same REST API: the whole local system
+ * (real broker, real PostgreSQL, the job on a MiniCluster with its REST endpoint on a free port)
+ * under a short live workload. The job's vertices carry readable names, its own metrics exist
+ * under {@code orderTimeout}, and they move with the workload: pendingOrders rises and falls back
+ * to 0, closes matches the close decisions in the database, the lateness histogram fills, an
+ * invalid message counts as a dead letter.
+ */
+class WebUiMetricsTest {
+
+    private static final Duration PAY_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(1);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+    /** Liveness bound of DESIGN.md §4 plus a second for the JDBC sink's last batch. */
+    private static final Duration CLOSE_WITHIN = IDLE_TIMEOUT.plus(OUT_OF_ORDERNESS).plusSeconds(2);
+    private static final String TIMEOUT_OPERATOR = "Order_payment_timeout.orderTimeout.";
+
+    @TempDir
+    static Path workDirectory;
+
+    private static LocalSystem system;
+    private static FlinkRestClient rest;
+    private static String jobId;
+
+    @BeforeAll
+    static void startSystem() throws Exception {
+        system = LocalSystem.start(new LocalSystem.Settings()
+                .restBindPort("0")
+                .payTimeout(PAY_TIMEOUT)
+                .outOfOrderness(OUT_OF_ORDERNESS)
+                .idleTimeout(IDLE_TIMEOUT)
+                .checkpointInterval(Duration.ofSeconds(2))
+                .workDirectory(workDirectory), step -> { });
+        rest = new FlinkRestClient(system.restAddress());
+        jobId = system.jobId().toString();
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void operatorsAndTheJobsMetricsAreVisibleAndMoveWithTheWorkload() throws Exception {
+        awaitTrue("the job is RUNNING in /jobs", Duration.ofSeconds(30), () -> {
+            for (JsonNode job : rest.get("jobs").path("jobs")) {
+                if (job.path("id").asText().equals(jobId) && job.path("status").asText().equals("RUNNING")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(webUiStartPage()).contains("Apache Flink Web Dashboard");
+
+        List<FlinkRestClient.Vertex> vertices = rest.vertices(jobId);
+        assertThat(vertices).extracting(FlinkRestClient.Vertex::name)
+                .anySatisfy(name -> assertThat(name).startsWith("Source: RocketMQ order events")
+                        .contains("Route dead letters"))
+                .anySatisfy(name -> assertThat(name).startsWith("Order payment timeout")
+                        .contains("Close orders (JDBC)", "Close audit log (JDBC)", "Refund requests (JDBC)"));
+        FlinkRestClient.Vertex timeoutVertex = vertex(vertices, "Order payment timeout");
+        FlinkRestClient.Vertex sourceVertex = vertex(vertices, "Source: RocketMQ order events");
+
+        JobMetrics metrics = new JobMetrics(rest, jobId);
+        AtomicLong mostPending = new AtomicLong();
+        ShopWorkload.Plan plan = new ShopWorkload.Plan(20, PAY_TIMEOUT, Duration.ofSeconds(4), Duration.ofSeconds(3), 7);
+        try (ShopWorkload shop = new ShopWorkload(plan, system.nameServerAddress(), LocalSystem.TOPIC,
+                        system.shopConnections(), system.sqlFlavor());
+                RocketMqEventPublisher publisher = RocketMqEventPublisher.start(system.nameServerAddress(),
+                        LocalSystem.TOPIC, "web-ui-metrics-test")) {
+            publisher.publish("not-an-order", "ORDER_CREATED", "{not json".getBytes(StandardCharsets.UTF_8));
+            shop.createOrders(StopSignal.none(), Duration.ofMillis(500), counters -> {
+                try {
+                    mostPending.accumulateAndGet(pendingOrders(metrics), Math::max);
+                } catch (Exception e) {
+                    // Metrics not served yet; the next sample counts.
+                }
+                return "web-ui-metrics-test shop: " + counters;
+            });
+            assertThat(shop.awaitFollowUps(Duration.ofSeconds(1), Object::toString)).isTrue();
+            awaitTrue("every order closed, paid or cancelled (pendingOrders back to 0)", Duration.ofSeconds(30), () -> {
+                long pending = pendingOrders(metrics);
+                mostPending.accumulateAndGet(pending, Math::max);
+                return pending == 0 && closes(metrics) > 0;
+            });
+            GroundTruthReport report = shop.judge(CLOSE_WITHIN, Duration.ofSeconds(15), false);
+            report.assertPassed();
+
+            assertThat(mostPending.get()).as("most pendingOrders seen while orders were created").isPositive();
+            awaitTrue("closes equals the close decisions in the database", Duration.ofSeconds(10),
+                    () -> closes(metrics) == report.actualAudits());
+            assertThat(report.actualAudits()).isPositive();
+            JobMetrics.Reading reading = metrics.readFresh(LocalSystem.METRIC_FETCH_INTERVAL.plusMillis(300));
+            assertThat(reading.sum("refunds")).hasValue((long) report.actualRefunds());
+            assertThat(reading.sum("deadLetters")).hasValueSatisfying(count -> assertThat(count).isPositive());
+            assertThat(reading.sum("eventsCreated")).hasValueSatisfying(
+                    count -> assertThat(count).isGreaterThanOrEqualTo(shop.counters().created()));
+            assertThat(reading.max("closeLatenessMillis_p99")).hasValueSatisfying(p99 -> assertThat(p99)
+                    .isPositive().isLessThanOrEqualTo(CLOSE_WITHIN.toMillis()));
+        }
+
+        // The per-subtask form the web UI's metric panel uses: <subtask>.<operator>.orderTimeout.<metric>.
+        String perSubtask = IntStream.range(0, timeoutVertex.parallelism())
+                .mapToObj(subtask -> subtask + "." + TIMEOUT_OPERATOR + "closes")
+                .collect(Collectors.joining(","));
+        long closesOverSubtasks = 0;
+        for (JsonNode metric : rest.get("jobs/" + jobId + "/vertices/" + timeoutVertex.id() + "/metrics?get="
+                + perSubtask)) {
+            closesOverSubtasks += metric.path("value").asLong();
+        }
+        assertThat(closesOverSubtasks).isEqualTo(closes(metrics));
+        assertThat(rest.subtaskMetricNames(jobId, timeoutVertex.id())).contains(
+                TIMEOUT_OPERATOR + "pendingOrders", TIMEOUT_OPERATOR + "closeLatenessMillis_p99",
+                TIMEOUT_OPERATOR + "watermarkLagMillis", TIMEOUT_OPERATOR + "duplicates");
+        assertThat(rest.subtaskMetricNames(jobId, sourceVertex.id()))
+                .contains("Route_dead_letters.orderTimeout.deadLetters")
+                .anySatisfy(name -> assertThat(name).startsWith("Source__RocketMQ_order_events.rocketmq.")
+                        .endsWith(".lag"));
+    }
+
+    private static long pendingOrders(JobMetrics metrics) throws Exception {
+        return metrics.read().sum("pendingOrders").orElse(0L);
+    }
+
+    private static long closes(JobMetrics metrics) throws Exception {
+        return metrics.read().sum("closes").orElse(0L);
+    }
+
+    private static FlinkRestClient.Vertex vertex(List<FlinkRestClient.Vertex> vertices, String namePrefix) {
+        return vertices.stream().filter(v -> v.name().startsWith(namePrefix)).findFirst().orElseThrow();
+    }
+
+    private static String webUiStartPage() throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(system.restAddress() + "/")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        return page.body();
+    }
+
+    private static void awaitTrue(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                if (condition.call()) {
+                    return;
+                }
+                last = null;
+            } catch (Exception e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting until " + what, last);
+    }
+}
