@@ -42,6 +42,8 @@ final class StateSize {
     static final AtomicLong GENERATED = new AtomicLong();
     static final AtomicLong FIRST_PROCESSED_NANOS = new AtomicLong();
 
+    private static final Path STORAGE = Paths.get(System.getProperty("java.io.tmpdir"), "order-timeout-bench-checkpoints");
+
     private StateSize() {}
 
     static Result measure(String backend, int pendingOrders, int parallelism, Path workDirectory) throws Exception {
@@ -87,6 +89,9 @@ final class StateSize {
     private static JobClient submit(String backend, int pendingOrders, int parallelism, String savepoint) throws Exception {
         Configuration config = FlinkSettings.base(backend);
         config.setString("execution.checkpointing.interval", "10 min");
+        // The default JobManager storage refuses heap snapshots above 5 MB.
+        config.setString("execution.checkpointing.storage", "filesystem");
+        config.setString("execution.checkpointing.dir", STORAGE.toUri().toString());
         if (savepoint != null) {
             config.setString("execution.state-recovery.path", savepoint);
         }
