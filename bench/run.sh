@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the harness (reactor build, no install) and runs one benchmark size.
+#   bench/run.sh --size quick|full|smoke [--only operator,e2e,live,state]
+# Results: bench/results/<date>-<size>.md and PNG charts next to it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -B -pl bench -am package -DskipTests
+exec java -Xmx3g -Djava.awt.headless=true \
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED \
+  --add-opens=java.base/java.math=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED \
+  --add-opens=java.sql/java.sql=ALL-UNNAMED \
+  -cp "bench/target/classes:$(cat bench/target/bench.classpath)" \
+  io.ordertimeout.bench.BenchMain "$@"

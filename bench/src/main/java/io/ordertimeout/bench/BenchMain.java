@@ -1,0 +1,91 @@
+package io.ordertimeout.bench;
+
+import io.ordertimeout.testkit.rocketmq.EmbeddedRocketMq;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Runs every figure of one size and writes {@code bench/results/<date>-<size>.md} with PNG charts.
+ * Usage: {@code bench/run.sh --size quick|full|smoke [--only operator,e2e,live,state]}.
+ */
+public final class BenchMain {
+
+    private BenchMain() {}
+
+    public static void main(String[] args) throws Exception {
+        String sizeName = "quick";
+        String only = "operator,e2e,live,state";
+        Path results = Paths.get("bench/results");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--size" -> sizeName = args[++i];
+                case "--only" -> only = args[++i];
+                case "--results" -> results = Paths.get(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: --size smoke|quick|full [--only operator,e2e,live,state] [--results dir]");
+            }
+        }
+        BenchSize size = BenchSize.named(sizeName);
+        Report report = new Report(size, LocalDate.now());
+        long started = System.nanoTime();
+
+        if (only.contains("operator")) {
+            for (String variant : List.of(Contenders.JOB_ROCKSDB, Contenders.JOB_HEAP, Contenders.CEP)) {
+                double[] rates = new double[size.repetitions()];
+                for (int r = 0; r < rates.length; r++) {
+                    rates[r] = OperatorThroughput.eventsPerSecond(variant, OperatorThroughput.events(variant, size), size.parallelism());
+                    log("operator " + variant + " run " + (r + 1) + ": " + Math.round(rates[r]) + " events/s");
+                }
+                report.operator.put(variant, Repeated.of(rates));
+            }
+        }
+
+        try (EmbeddedRocketMq rocketMq = EmbeddedRocketMq.start();
+                BenchPostgres database = BenchPostgres.start()) {
+            if (only.contains("e2e")) {
+                EndToEndThroughput e2e = new EndToEndThroughput(rocketMq, database, size);
+                e2e.publishBacklog();
+                report.e2eMessages = e2e.messages();
+                double[] raw = new double[size.repetitions()];
+                double[] job = new double[size.repetitions()];
+                for (int r = 0; r < raw.length; r++) {
+                    raw[r] = e2e.rawConsumerRate();
+                    job[r] = e2e.jobRate(FlinkSettings.ROCKSDB);
+                    log("e2e run " + (r + 1) + ": raw " + Math.round(raw[r]) + " msg/s, job " + Math.round(job[r]) + " msg/s");
+                }
+                report.rawConsumer = Repeated.of(raw);
+                report.endToEnd = Repeated.of(job);
+            }
+            if (only.contains("live")) {
+                for (String name : size.liveContenders()) {
+                    LiveSetup setup = size.liveSetup(rocketMq, database, "live-" + name);
+                    LiveResult result = LiveRun.run(database, setup, size.liveLoad(), Contenders.all().get(name),
+                            size.closeWait());
+                    log("live " + name + ": " + (result.correct() ? "correct" : result.mismatches().size() + " WRONG")
+                            + ", closes " + result.closes() + "/" + result.expectedCloses() + ", steady " + result.steady()
+                            + ", quiet " + result.quiet() + ", " + result.dbWork());
+                    report.live.add(result);
+                }
+            }
+        }
+        if (only.contains("state")) {
+            Path work = Files.createTempDirectory("order-timeout-bench-state-");
+            for (String backend : List.of(FlinkSettings.ROCKSDB, FlinkSettings.HEAP)) {
+                StateSize.Result result = StateSize.measure(backend, size.pendingOrders(), size.parallelism(), work);
+                log("state " + backend + ": " + result);
+                report.state.add(result);
+            }
+        }
+        report.totalSeconds = (System.nanoTime() - started) / 1e9;
+        Path written = report.write(results);
+        log("wrote " + written);
+        System.exit(0);
+    }
+
+    static void log(String line) {
+        System.out.println("[bench] " + line);
+    }
+}

@@ -1,0 +1,60 @@
+package io.ordertimeout.bench;
+
+import io.ordertimeout.testkit.rocketmq.EmbeddedRocketMq;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every parameter of one benchmark size. The live timing of quick is shortened (5 s payment
+ * window, 5 s scan interval) so that all contenders fit in a few minutes; the job keeps its
+ * production watermark settings (5 s out-of-orderness, 10 s idle timeout) except in smoke.
+ */
+record BenchSize(
+        String name,
+        int repetitions,
+        long operatorEvents,
+        int endToEndOrders,
+        LiveLoad liveLoad,
+        Duration outOfOrderness,
+        Duration idleTimeout,
+        Duration scanInterval,
+        Duration closeWait,
+        List<String> liveContenders,
+        int pendingOrders,
+        int parallelism) {
+
+    static final BenchSize SMOKE = new BenchSize("smoke", 1, 100_000, 2_000,
+            new LiveLoad(30, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(1), 0.3, 7),
+            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30),
+            List.of(Contenders.JOB_ROCKSDB, Contenders.SCANNER, Contenders.DELAY, Contenders.CEP), 10_000, 2);
+
+    static final BenchSize QUICK = new BenchSize("quick", 3, 1_000_000, 20_000,
+            new LiveLoad(50, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(3), 0.10, 7),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(60),
+            List.of(Contenders.JOB_ROCKSDB, Contenders.SCANNER, Contenders.DELAY, Contenders.CEP), 200_000, 2);
+
+    static final BenchSize FULL = new BenchSize("full", 5, 5_000_000, 200_000,
+            new LiveLoad(200, Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofSeconds(15), 0.10, 7),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(5),
+            List.of(Contenders.JOB_ROCKSDB, Contenders.JOB_HEAP, Contenders.SCANNER, Contenders.DELAY, Contenders.CEP),
+            1_000_000, 2);
+
+    static BenchSize named(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "smoke":
+                return SMOKE;
+            case "quick":
+                return QUICK;
+            case "full":
+                return FULL;
+            default:
+                throw new IllegalArgumentException("--size must be smoke, quick or full, got " + name);
+        }
+    }
+
+    LiveSetup liveSetup(EmbeddedRocketMq rocketMq, BenchPostgres database, String topic) {
+        return new LiveSetup(rocketMq, database, topic, liveLoad.payTimeout(), outOfOrderness, idleTimeout,
+                scanInterval, parallelism);
+    }
+}

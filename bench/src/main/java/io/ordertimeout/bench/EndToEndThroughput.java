@@ -1,0 +1,169 @@
+package io.ordertimeout.bench;
+
+import io.ordertimeout.testkit.rocketmq.EmbeddedRocketMq;
+import io.ordertimeout.testkit.workload.Category;
+import io.ordertimeout.testkit.workload.EventJson;
+import io.ordertimeout.testkit.workload.OrderRowStatus;
+import io.ordertimeout.testkit.workload.OrderWorkload;
+import io.ordertimeout.testkit.workload.SqlFlavor;
+import io.ordertimeout.testkit.workload.WorkloadEvent;
+import io.ordertimeout.testkit.workload.WorkloadSpec;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
+
+/**
+ * Broker → job → PostgreSQL: a generated backlog of order events already in the topic, read by
+ * the job from the earliest offset; timed from the job running until the last order that must be
+ * closed is CLOSED in the database. The ceiling is a plain lite-pull consumer reading the same
+ * backlog. The mix has no late payments, so which orders end CLOSED does not depend on how the
+ * four queues interleave; a CREATED per queue with a far deadline after the backlog moves every
+ * queue's watermark past the last real deadline, so the run does not wait for the idle timeout.
+ */
+final class EndToEndThroughput {
+
+    private static final int QUEUES = 4;
+
+    private final EmbeddedRocketMq rocketMq;
+    private final BenchPostgres database;
+    private final BenchSize size;
+    private final String topic = "e2e-orders";
+    private OrderWorkload workload;
+    private int messages;
+
+    EndToEndThroughput(EmbeddedRocketMq rocketMq, BenchPostgres database, BenchSize size) {
+        this.rocketMq = rocketMq;
+        this.database = database;
+        this.size = size;
+    }
+
+    int messages() {
+        return messages;
+    }
+
+    void publishBacklog() throws Exception {
+        Map<Category, Double> mix = new EnumMap<>(Category.class);
+        mix.put(Category.PAID_IN_TIME, 0.70);
+        mix.put(Category.NEVER_PAID, 0.15);
+        mix.put(Category.CANCELLED, 0.10);
+        mix.put(Category.DUPLICATED, 0.05);
+        workload = OrderWorkload.generate(WorkloadSpec.builder()
+                .orderCount(size.endToEndOrders())
+                .start(Instant.parse("2026-01-05T08:00:00Z"))
+                .payTimeout(Duration.ofSeconds(60))
+                .mix(mix)
+                .invalidMessages(0)
+                .orderIdPrefix("e2e-")
+                .seed(11)
+                .build());
+        rocketMq.createTopic(topic, QUEUES);
+        List<List<Message>> perQueue = new ArrayList<>();
+        for (int q = 0; q < QUEUES; q++) {
+            perQueue.add(new ArrayList<>());
+        }
+        for (WorkloadEvent event : workload.events()) {
+            perQueue.get(queueOf(event.key())).add(new Message(topic, event.tag(), event.key(), event.json()));
+        }
+        long fillerTime = workload.lastDeadline().toEpochMilli() + 60_000;
+        for (int q = 0; q < QUEUES; q++) {
+            String key = keyForQueue(q);
+            perQueue.get(q).add(new Message(topic, "ORDER_CREATED", key, EventJson.created(key, key + "-e1",
+                    fillerTime, true, EventJson.MAX_PAY_TIMEOUT_SECONDS, "u-0", 100L, "EUR")));
+        }
+        DefaultMQProducer producer = new DefaultMQProducer("bench-e2e-backlog");
+        producer.setNamesrvAddr(rocketMq.nameServerAddress());
+        producer.setInstanceName("bench-e2e-" + System.nanoTime());
+        producer.setSendMsgTimeout(15_000);
+        producer.start();
+        try {
+            List<MessageQueue> queues = rocketMq.messageQueues(topic);
+            for (int q = 0; q < QUEUES; q++) {
+                List<Message> batch = perQueue.get(q);
+                for (int from = 0; from < batch.size(); from += 256) {
+                    producer.send(new ArrayList<>(batch.subList(from, Math.min(batch.size(), from + 256))), queues.get(q));
+                }
+                messages += batch.size();
+            }
+        } finally {
+            producer.shutdown();
+        }
+    }
+
+    /** The queue RocketMqEventPublisher's hash selector would pick, so per-order order is as in production. */
+    private static int queueOf(String key) {
+        return Math.abs(key.hashCode() % QUEUES);
+    }
+
+    private static String keyForQueue(int queue) {
+        for (int i = 0; ; i++) {
+            String key = "e2e-watermark-" + i;
+            if (queueOf(key) == queue) {
+                return key;
+            }
+        }
+    }
+
+    double rawConsumerRate() throws Exception {
+        DefaultLitePullConsumer consumer = new DefaultLitePullConsumer("bench-raw-" + System.nanoTime());
+        consumer.setNamesrvAddr(rocketMq.nameServerAddress());
+        consumer.setInstanceName("bench-raw-" + System.nanoTime());
+        consumer.setAutoCommit(false);
+        consumer.setPullBatchSize(500);
+        consumer.start();
+        try {
+            List<MessageQueue> queues = new ArrayList<>(consumer.fetchMessageQueues(topic));
+            consumer.assign(queues);
+            for (MessageQueue queue : queues) {
+                consumer.seekToBegin(queue);
+            }
+            long started = System.nanoTime();
+            long read = 0;
+            long deadline = started + TimeUnit.MINUTES.toNanos(5);
+            while (read < messages && System.nanoTime() - deadline < 0) {
+                List<MessageExt> polled = consumer.poll(1000);
+                read += polled.size();
+            }
+            return read / ((System.nanoTime() - started) / 1e9);
+        } finally {
+            consumer.shutdown();
+        }
+    }
+
+    double jobRate(String stateBackend) throws Exception {
+        database.reset();
+        try (Connection admin = database.adminConnection()) {
+            workload.insertInitialRows(admin, SqlFlavor.POSTGRES);
+        }
+        int expectedCloses = workload.expected().orderIdsWithStatus(OrderRowStatus.CLOSED).size();
+        LiveSetup setup = size.liveSetup(rocketMq, database, topic);
+        setup = new LiveSetup(rocketMq, database, topic, Duration.ofSeconds(60), Duration.ofSeconds(5),
+                Duration.ofSeconds(10), setup.scanInterval(), size.parallelism());
+        JobClient job = FlinkJobContender.submit(FlinkJobContender.Kind.TIMEOUT_JOB,
+                FlinkJobContender.jobConfig(stateBackend, setup, topic, "bench-e2e-" + System.nanoTime()),
+                size.parallelism(), "bench-e2e");
+        long started = System.nanoTime();
+        try {
+            long deadline = started + TimeUnit.MINUTES.toNanos(10);
+            while (LiveRun.countClosed(database) < expectedCloses) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("End-to-end run did not close " + expectedCloses + " orders");
+                }
+                Thread.sleep(50);
+            }
+            return messages / ((System.nanoTime() - started) / 1e9);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+}

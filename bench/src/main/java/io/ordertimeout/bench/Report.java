@@ -1,0 +1,194 @@
+package io.ordertimeout.bench;
+
+import io.ordertimeout.testkit.workload.LatenessStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The results file (markdown table, machine, parameters) and its PNG charts. */
+final class Report {
+
+    private final BenchSize size;
+    private final LocalDate date;
+    final Map<String, Repeated> operator = new LinkedHashMap<>();
+    Repeated rawConsumer;
+    Repeated endToEnd;
+    int e2eMessages;
+    final List<LiveResult> live = new ArrayList<>();
+    final List<StateSize.Result> state = new ArrayList<>();
+    double totalSeconds;
+
+    Report(BenchSize size, LocalDate date) {
+        this.size = size;
+        this.date = date;
+    }
+
+    Path write(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        String base = date + "-" + size.name();
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmark results: ").append(size.name()).append(", ").append(date).append("\n\n");
+        md.append(machine()).append("\n");
+        md.append(parameters()).append("\n");
+        if (!operator.isEmpty()) {
+            md.append("## Timeout operator throughput (generated source, discarding sink)\n\n");
+            md.append("Median of ").append(size.repetitions()).append(" runs (min–max), ")
+                    .append(String.format("%,d", size.operatorEvents())).append(" events per run (CEP: ")
+                    .append(String.format("%,d", OperatorThroughput.events(Contenders.CEP, size)))
+                    .append(", it is too slow for more in this time budget).\n\n");
+            md.append("| variant | events/s |\n|---|---:|\n");
+            operator.forEach((name, rate) -> md.append("| ").append(name).append(" | ").append(rate.format("%,.0f")).append(" |\n"));
+            md.append("\n");
+        }
+        if (endToEnd != null) {
+            md.append("## End to end: broker → job (RocksDB) → PostgreSQL\n\n");
+            md.append(String.format("%,d", e2eMessages)).append(" messages already in the topic (4 queues); median of ")
+                    .append(size.repetitions()).append(" runs (min–max).\n\n");
+            md.append("| what | messages/s |\n|---|---:|\n");
+            md.append("| raw lite-pull consumer (ceiling) | ").append(rawConsumer.format("%,.0f")).append(" |\n");
+            md.append("| job, until the last close is in PostgreSQL | ").append(endToEnd.format("%,.0f")).append(" |\n");
+            md.append(String.format("| ratio job / ceiling (medians) | %.2f |%n%n", endToEnd.median() / rawConsumer.median()));
+        }
+        if (!live.isEmpty()) {
+            md.append("## Live orders: correctness, close lateness, database work\n\n");
+            md.append("One run per contender (lateness percentiles are over all closes of the run). "
+                    + "\"steady\" = deadline while orders were still being created, \"quiet\" = deadline after creation "
+                    + "stopped. DB work from pg_stat_statements for the contender's login only, divided by the orders it closed.\n\n");
+            md.append("| contender | correct | closes | lateness steady p50 / p99 / max (ms) | lateness quiet p50 / p99 / max (ms) "
+                    + "| statements / close | rows read / close | rows written / close | buffer pages / close |\n");
+            md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (LiveResult r : live) {
+                DbWork w = r.dbWork();
+                md.append(String.format("| %s | %s | %d/%d | %s | %s | %.2f | %.2f | %.2f | %.1f |%n", r.contender(),
+                        r.correct() ? "yes" : "NO (" + r.mismatches().size() + ")", r.closes(), r.expectedCloses(),
+                        lateness(r.steady()), lateness(r.quiet()), w.per(r.closes(), w.statements()),
+                        w.per(r.closes(), w.rowsRead()), w.per(r.closes(), w.rowsWritten()), w.per(r.closes(), w.bufferPages())));
+            }
+            md.append("\nTotals per run (orders created, statements, rows read, rows written, buffer pages, run seconds):\n\n");
+            for (LiveResult r : live) {
+                DbWork w = r.dbWork();
+                md.append(String.format("- %s: %d orders, %d statements, %d rows read, %d rows written, %d pages, %.0f s%n",
+                        r.contender(), r.orders(), w.statements(), w.rowsRead(), w.rowsWritten(), w.bufferPages(),
+                        r.runMillis() / 1000.0));
+            }
+            md.append("\n");
+        }
+        if (!state.isEmpty()) {
+            md.append("## State per pending order and restore time\n\n");
+            md.append("| backend | pending orders | savepoint (native) bytes | bytes / pending order | first event after restore (ms) | first event, no state (ms) |\n");
+            md.append("|---|---:|---:|---:|---:|---:|\n");
+            for (StateSize.Result s : state) {
+                md.append(String.format("| %s | %,d | %,d | %.0f | %,d | %,d |%n", s.backend(), s.pendingOrders(), s.bytes(),
+                        s.bytesPerOrder(), s.restoreMillis(), s.emptyStartMillis()));
+            }
+            md.append("\n");
+        }
+        md.append(String.format("Whole run: %.0f s.%n%n", totalSeconds));
+        md.append(charts(directory, base));
+        Path file = directory.resolve(base + ".md");
+        Files.writeString(file, md.toString());
+        return file;
+    }
+
+    private static String lateness(LatenessStats stats) {
+        return stats.count() == 0 ? "–" : stats.p50Ms() + " / " + stats.p99Ms() + " / " + stats.maxMs();
+    }
+
+    private String machine() {
+        Runtime runtime = Runtime.getRuntime();
+        String memory;
+        try {
+            memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+        } catch (IOException | RuntimeException e) {
+            memory = "unknown";
+        }
+        return "Machine: " + runtime.availableProcessors() + " cores, " + memory + ", JVM max heap "
+                + runtime.maxMemory() / (1024 * 1024) + " MB, Java " + System.getProperty("java.version") + " ("
+                + System.getProperty("java.vm.name") + "), " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ". Flink 2.3.0 MiniCluster in this JVM, parallelism "
+                + size.parallelism() + "; RocketMQ 5.3.3 name server and broker in child JVMs; PostgreSQL 17.6 (embedded)"
+                + "; all on the same machine.\n";
+    }
+
+    private String parameters() {
+        LiveLoad l = size.liveLoad();
+        return "Parameters (size " + size.name() + "): repetitions " + size.repetitions() + "; operator events "
+                + size.operatorEvents() + " (payment window " + OperatorThroughput.PAY_TIMEOUT.toSeconds()
+                + " s event time, retention " + OperatorThroughput.RETENTION.toSeconds() + " s); end-to-end orders "
+                + size.endToEndOrders() + "; live: " + l.ordersPerSecond() + " orders/s for " + l.duration().toSeconds()
+                + " s, payment window " + l.payTimeout().toSeconds() + " s, late payments " + l.latePaymentDelay().toSeconds()
+                + " s after the deadline, never-paid share " + l.neverPaidFraction() + " (rest: simulator default mix), seed "
+                + l.seed() + "; job watermark out-of-orderness " + size.outOfOrderness().toSeconds() + " s, idle timeout "
+                + size.idleTimeout().toSeconds() + " s; scanner interval " + size.scanInterval().toSeconds()
+                + " s; pending orders for state size " + size.pendingOrders() + ".\n";
+    }
+
+    private String charts(Path directory, String base) throws IOException {
+        StringBuilder md = new StringBuilder();
+        if (!operator.isEmpty() || endToEnd != null) {
+            CategoryChart chart = new CategoryChartBuilder().width(800).height(450).title("Throughput (median)")
+                    .xAxisTitle("").yAxisTitle("events or messages per second").build();
+            List<String> names = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            operator.forEach((name, rate) -> {
+                names.add("operator " + name);
+                values.add(rate.median());
+            });
+            if (endToEnd != null) {
+                names.add("raw consumer");
+                values.add(rawConsumer.median());
+                names.add("end to end job");
+                values.add(endToEnd.median());
+            }
+            chart.getStyler().setLegendVisible(false);
+            chart.addSeries("median", names, values);
+            md.append(save(chart, directory, base + "-throughput.png", "Throughput"));
+        }
+        if (!live.isEmpty()) {
+            XYChart cdf = new XYChartBuilder().width(800).height(450).title("Close lateness (closed_at − deadline)")
+                    .xAxisTitle("lateness, seconds").yAxisTitle("share of closes").build();
+            for (LiveResult r : live) {
+                long[] sorted = r.latenessMillis().clone();
+                Arrays.sort(sorted);
+                if (sorted.length == 0) {
+                    continue;
+                }
+                double[] x = new double[sorted.length];
+                double[] y = new double[sorted.length];
+                for (int i = 0; i < sorted.length; i++) {
+                    x[i] = sorted[i] / 1000.0;
+                    y[i] = (i + 1.0) / sorted.length;
+                }
+                cdf.addSeries(r.contender(), x, y).setMarker(SeriesMarkers.NONE);
+            }
+            md.append(save(cdf, directory, base + "-lateness.png", "Lateness distribution"));
+
+            CategoryChart work = new CategoryChartBuilder().width(800).height(450).title("Database work per closed order")
+                    .xAxisTitle("").yAxisTitle("per closed order").build();
+            List<String> names = live.stream().map(LiveResult::contender).toList();
+            work.addSeries("statements", names, live.stream().map(r -> r.dbWork().per(r.closes(), r.dbWork().statements())).toList());
+            work.addSeries("rows read", names, live.stream().map(r -> r.dbWork().per(r.closes(), r.dbWork().rowsRead())).toList());
+            work.addSeries("rows written", names, live.stream().map(r -> r.dbWork().per(r.closes(), r.dbWork().rowsWritten())).toList());
+            md.append(save(work, directory, base + "-db-work.png", "DB work per closed order"));
+        }
+        return md.toString();
+    }
+
+    private static String save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path directory, String file,
+            String title) throws IOException {
+        BitmapEncoder.saveBitmap(chart, directory.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+        return "![" + title + "](" + file + ")\n\n";
+    }
+}
