@@ -56,6 +56,11 @@ public final class JobMetrics {
         return read();
     }
 
+    /** The job's state, e.g. RUNNING or RESTARTING. */
+    public String jobState() throws IOException {
+        return rest.jobState(jobId);
+    }
+
     public Reading read() throws IOException {
         Map<String, Double> sums = new HashMap<>();
         Map<String, Double> maxima = new HashMap<>();

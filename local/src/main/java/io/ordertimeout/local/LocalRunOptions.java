@@ -38,7 +38,7 @@ record LocalRunOptions(
               --rate <orders/s>            orders created per second (default 20)
               --pay-timeout <duration>     payment window of each order, also the job's
                                            order-timeout.pay-timeout (default 30s)
-              --duration <duration>        how long orders are created (default 50s); then the run
+              --duration <duration>        how long orders are created (default 45s); then the run
                                            waits for the last payments and deadlines and checks.
                                            Ctrl-C ends creation early the same way; twice: stop now
               --late-payment-delay <d>     late payments come this long after the deadline (default 8s)
@@ -114,7 +114,7 @@ record LocalRunOptions(
                 line.has("help"),
                 line.positiveNumber("rate", 20),
                 payTimeout,
-                line.duration("duration", Duration.ofSeconds(50)),
+                line.duration("duration", Duration.ofSeconds(45)),
                 line.duration("late-payment-delay", Duration.ofSeconds(8)),
                 line.duration("out-of-orderness", Duration.ofSeconds(2)),
                 line.duration("idle-timeout", Duration.ofSeconds(3)),
