@@ -49,6 +49,7 @@ public final class BenchMain {
                 EndToEndThroughput e2e = new EndToEndThroughput(rocketMq, database, size);
                 e2e.publishBacklog();
                 report.e2eMessages = e2e.messages();
+                report.e2eCloses = e2e.expectedCloses();
                 double[] raw = new double[size.repetitions()];
                 double[] job = new double[size.repetitions()];
                 for (int r = 0; r < raw.length; r++) {
