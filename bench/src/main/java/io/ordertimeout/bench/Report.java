@@ -62,7 +62,8 @@ final class Report {
                             + "Job: RocksDB, parallelism ").append(size.parallelism())
                     .append(", its default poll batch (256), timed from RUNNING to the last close in PostgreSQL. "
                             + "Raw: one DefaultLitePullConsumer, pull batch 500, all queues from the beginning, no "
-                            + "processing. Median of ").append(size.repetitions()).append(" runs (min–max).\n\n");
+                            + "processing. One warm-up pass of each first, not counted. Median of ").append(size.repetitions())
+                    .append(" runs (min–max).\n\n");
             md.append("| what | messages/s |\n|---|---:|\n");
             md.append("| raw lite-pull consumer (ceiling) | ").append(rawConsumer.format("%,.0f")).append(" |\n");
             md.append("| job, until the last close is in PostgreSQL | ").append(endToEnd.format("%,.0f")).append(" |\n");
