@@ -51,7 +51,8 @@ public final class BenchMain {
                 report.e2eMessages = e2e.messages();
                 report.e2eCloses = e2e.expectedCloses();
                 // Not counted: the first pass over the backlog also warms the broker's page cache, the JIT
-                // and RocksDB's first files (with a 20 k-order backlog the first pass was 2.5-3.6x slower than the next two).
+                // and RocksDB's first files (with a 20 k-order backlog it was 2.5-3.6x slower than the
+                // next two passes).
                 log("e2e warm-up: raw " + Math.round(e2e.rawConsumerRate()) + " msg/s, job "
                         + Math.round(e2e.jobRate(FlinkSettings.ROCKSDB)) + " msg/s (not counted)");
                 double[] raw = new double[size.repetitions()];
