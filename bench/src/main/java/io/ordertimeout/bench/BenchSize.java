@@ -29,7 +29,7 @@ record BenchSize(
             Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30),
             List.of(Contenders.JOB_ROCKSDB, Contenders.SCANNER, Contenders.DELAY, Contenders.CEP), 10_000, 2);
 
-    static final BenchSize QUICK = new BenchSize("quick", 3, 1_000_000, 20_000,
+    static final BenchSize QUICK = new BenchSize("quick", 3, 1_000_000, 100_000,
             new LiveLoad(50, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(3), 0.10, 7),
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(60),
             List.of(Contenders.JOB_ROCKSDB, Contenders.SCANNER, Contenders.DELAY, Contenders.CEP), 200_000, 2);
