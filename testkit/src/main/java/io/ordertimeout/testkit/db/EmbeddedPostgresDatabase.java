@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +49,22 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
 
     /** Starts the server (a few seconds) and creates the empty database; no schema yet. */
     public static EmbeddedPostgresDatabase start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Like {@link #start()}, with extra server settings (postgresql.conf keys) that can only be set
+     * at server start, e.g. {@code shared_preload_libraries}.
+     */
+    public static EmbeddedPostgresDatabase start(Map<String, String> serverConfig) {
         long started = System.nanoTime();
         Path workDirectory = null;
         try {
             workDirectory = Files.createTempDirectory("order-timeout-postgres-");
             File serverLog = workDirectory.resolve("postgres.log").toFile();
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            serverConfig.forEach(builder::setServerConfig);
+            EmbeddedPostgres postgres = builder
                     .setDataDirectory(workDirectory.resolve("data"))
                     .setCleanDataDirectory(true)
                     .setDataDirectoryCustomizer(EmbeddedPostgresDatabase::requirePasswords)
