@@ -74,7 +74,8 @@ public final class RocketMqSource<T>
         RocketMqSourceFetcherManager fetcherManager = new RocketMqSourceFetcherManager(
                 RocketMqSplitReaders.supplier(settings, metrics, readerContext.getIndexOfSubtask()),
                 new Configuration());
-        return new RocketMqSourceReader<>(fetcherManager, new RocketMqRecordEmitter<>(deserializer), readerContext,
+        return new RocketMqSourceReader<>(fetcherManager,
+                new RocketMqRecordEmitter<>(deserializer, settings.tagExpression()), readerContext,
                 metrics);
     }
 

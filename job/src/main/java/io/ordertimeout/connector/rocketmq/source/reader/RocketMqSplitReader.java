@@ -16,6 +16,7 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.consumer.store.OffsetStore;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -94,24 +95,27 @@ public final class RocketMqSplitReader implements SplitReader<MessageExt, Rocket
         Map<MessageQueue, RocketMqSplit> added = new HashMap<>();
         for (RocketMqSplit split : splitsChange.splits()) {
             added.put(split.messageQueue(), split);
-            // The consumer starts pulling a newly assigned queue from its offset store before any
-            // seek; priming the store makes that first pull start at our offset instead of at the
-            // group's broker offset, so no message of another position enters the consumer's cache.
-            if (consumer.getOffsetStore() != null) {
-                consumer.getOffsetStore().updateOffset(split.messageQueue(), split.nextOffset(), false);
-            }
+            // assign() starts one pull task per new queue, which begins at the offset store's
+            // in-memory offset: priming the store is what positions the queue. No seek() after
+            // assign(): seek replaces a pull task that may already be running, and the replaced task
+            // can still hand over a batch from further ahead after the new task started at the seek
+            // offset (seen under CPU load); that batch arrives first and the messages before it are
+            // never emitted. (rocketmq-client 5.3.3; seek also interrupts the old task's thread,
+            // which by then may be pulling another queue.)
+            offsetStore().updateOffset(split.messageQueue(), split.nextOffset(), false);
         }
         assigned.putAll(added);
         consumer.assign(assigned.keySet());
-        for (RocketMqSplit split : added.values()) {
-            try {
-                consumer.seek(split.messageQueue(), split.nextOffset());
-            } catch (MQClientException e) {
-                throw new IllegalStateException("Cannot start reading " + split + " (offset no longer on the broker?)",
-                        e);
-            }
-        }
         LOG.info("Reading {} RocketMQ queue(s) of group {}: {}", added.size(), settings.consumerGroup(), added.values());
+    }
+
+    private OffsetStore offsetStore() {
+        OffsetStore store = consumer.getOffsetStore();
+        if (store == null) {
+            throw new IllegalStateException("The RocketMQ consumer of group " + settings.consumerGroup()
+                    + " has no offset store; cannot position its queues");
+        }
+        return store;
     }
 
     /**
