@@ -37,11 +37,11 @@ record LocalRunOptions(
             Workload
               --rate <orders/s>            orders created per second (default 20)
               --pay-timeout <duration>     payment window of each order, also the job's
-                                           order-timeout.pay-timeout (default 30s)
-              --duration <duration>        how long orders are created (default 45s); then the run
+                                           order-timeout.pay-timeout (default 20s)
+              --duration <duration>        how long orders are created (default 30s); then the run
                                            waits for the last payments and deadlines and checks.
                                            Ctrl-C ends creation early the same way; twice: stop now
-              --late-payment-delay <d>     late payments come this long after the deadline (default 8s)
+              --late-payment-delay <d>     late payments come this long after the deadline (default 6s)
               --seed <n>                   random seed of the order mix (default 42)
 
             Job and cluster
@@ -82,7 +82,7 @@ record LocalRunOptions(
 
     static LocalRunOptions parse(String[] args) {
         CommandLine line = CommandLine.parse(args, VALUE_FLAGS, Set.of("help"));
-        Duration payTimeout = line.duration("pay-timeout", Duration.ofSeconds(30));
+        Duration payTimeout = line.duration("pay-timeout", Duration.ofSeconds(20));
         if (payTimeout.toMillis() % 1000 != 0 || payTimeout.getSeconds() < 1) {
             throw new UsageException("--pay-timeout must be whole seconds, at least 1s");
         }
@@ -114,8 +114,8 @@ record LocalRunOptions(
                 line.has("help"),
                 line.positiveNumber("rate", 20),
                 payTimeout,
-                line.duration("duration", Duration.ofSeconds(45)),
-                line.duration("late-payment-delay", Duration.ofSeconds(8)),
+                line.duration("duration", Duration.ofSeconds(30)),
+                line.duration("late-payment-delay", Duration.ofSeconds(6)),
                 line.duration("out-of-orderness", Duration.ofSeconds(2)),
                 line.duration("idle-timeout", Duration.ofSeconds(3)),
                 line.positiveInt("parallelism", 2),
