@@ -76,7 +76,7 @@ class RocketMqEndToEndITCase {
     /** Each test judges the whole database, so each starts from empty tables. */
     @BeforeEach
     void emptyTables() {
-        database.executeScript("DELETE FROM orders; DELETE FROM order_timeout_log; DELETE FROM refund_request;");
+        database.deleteAllRows();
     }
 
     private static Configuration jobConfig(String topic, Duration payTimeout, Duration bound, Duration idle) {

