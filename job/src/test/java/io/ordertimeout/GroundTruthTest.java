@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the ground truth: every unpaid order CLOSED exactly once, no paid order closed, exactly one
  * refund per late payment.
  */
-class GroundTruthITCase {
+class GroundTruthTest {
 
     private static final String PASSWORD = "job-secret-for-tests";
     private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(5);

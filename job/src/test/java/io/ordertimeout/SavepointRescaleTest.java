@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * at a different parallelism (2 → 3 for the keyed timeout operator, on RocksDB), and every pending
  * timer still fires exactly once.
  */
-class SavepointRescaleITCase {
+class SavepointRescaleTest {
 
     private static final int ORDERS = 500;
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * state on RocksDB → JDBC sinks → a real PostgreSQL, with live orders whose payment service writes
  * the database before it publishes (DESIGN.md §4).
  */
-class RocketMqEndToEndITCase {
+class RocketMqEndToEndTest {
 
     private static final String PASSWORD = "e2e-job-secret";
 
