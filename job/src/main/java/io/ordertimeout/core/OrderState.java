@@ -17,6 +17,10 @@ public class OrderState {
     public String userId;
     public Long amountCents;
     public String currency;
+    /** The accepted payment (PAID / PAID_EARLY): refunded if a cancel turns up later. */
+    public String paymentId;
+    /** Event time of the accepted payment, epoch millis; null before a payment was accepted. */
+    public Long paidAt;
     /** Payments already turned into refunds, so each paymentId is refunded once. */
     public String[] refundedPaymentIds;
 

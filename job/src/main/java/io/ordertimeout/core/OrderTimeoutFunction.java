@@ -3,10 +3,10 @@ package io.ordertimeout.core;
 import io.ordertimeout.event.OrderEvent;
 import io.ordertimeout.time.WallClock;
 import java.time.Duration;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -29,9 +29,6 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<RefundRequest> REFUNDS = new OutputTag<>("refunds") {};
-
-    /** Longest payment timeout an event may ask for (DESIGN.md §2). */
-    private static final Duration LONGEST_PAY_TIMEOUT = Duration.ofDays(7);
 
     private final long defaultTimeoutMillis;
     private final long retentionMillis;
@@ -57,14 +54,10 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
 
     @Override
     public void open(OpenContext openContext) {
+        // No state TTL: Flink's TTL counts processing time, so a job that was down (or a savepoint
+        // restored) after long enough would silently drop pending orders. Cleanup timers in event
+        // time remove every finished order instead; a pending order is only removed by its close.
         ValueStateDescriptor<OrderState> descriptor = new ValueStateDescriptor<>("order", OrderState.class);
-        // A safety net only: cleanup timers remove state. The TTL outlives the longest possible
-        // pending order (7-day timeout) plus retention, so it can never drop a pending order.
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(
-                        LONGEST_PAY_TIMEOUT.plusMillis(retentionMillis).plusDays(1))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
         orderState = getRuntimeContext().getState(descriptor);
         lastSeenWatermark = Long.MIN_VALUE;
         metrics = new OrderTimeoutMetrics(
@@ -121,22 +114,28 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
 
     private void onPaid(OrderState state, OrderEvent paid, Context ctx) throws Exception {
         if (state == null) {
-            finishWithoutCreated(OrderStatus.PAID_EARLY, paid, ctx);
+            OrderState paidEarly = new OrderState(OrderStatus.PAID_EARLY, paid.occurredAt + defaultTimeoutMillis);
+            acceptPayment(paidEarly, paid);
+            finish(paidEarly, OrderStatus.PAID_EARLY, ctx);
             return;
         }
         switch (state.status) {
             case PENDING:
                 ctx.timerService().deleteEventTimeTimer(state.deadline);
                 pendingOrders--;
+                acceptPayment(state, paid);
                 finish(state, OrderStatus.PAID, ctx);
                 break;
             case CANCELLED:
-                refundOnce(state, paid, RefundReason.PAID_AFTER_CANCEL, ctx);
+                refundOnce(state, paymentIdOf(paid), paid.occurredAt, RefundReason.PAID_AFTER_CANCEL, ctx);
                 break;
             case CLOSED:
-                refundOnce(state, paid, RefundReason.PAID_AFTER_CLOSE, ctx);
+                refundOnce(state, paymentIdOf(paid), paid.occurredAt, RefundReason.PAID_AFTER_CLOSE, ctx);
                 break;
             default: // PAID, PAID_EARLY
+                if (!paymentIdOf(paid).equals(state.paymentId)) {
+                    metrics.extraPayments.inc();
+                }
                 metrics.duplicates.inc();
         }
     }
@@ -152,12 +151,33 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
                 pendingOrders--;
                 finish(state, OrderStatus.CANCELLED, ctx);
                 break;
+            case PAID:
+            case PAID_EARLY:
+                // Arrival order never decides money (DESIGN.md §3): the cancel may have happened
+                // before the payment and come through a slower queue. Request the refund of the
+                // accepted payment; the database guard writes it only if the row was cancelled.
+                // From now on the order counts as cancelled: further payments are refunded too.
+                RefundReason reason = cancelled.occurredAt <= state.paidAt
+                        ? RefundReason.PAID_AFTER_CANCEL
+                        : RefundReason.CANCELLED_AFTER_PAYMENT;
+                state.status = OrderStatus.CANCELLED;
+                refundOnce(state, state.paymentId, state.paidAt, reason, ctx);
+                break;
             case CANCELLED:
                 metrics.duplicates.inc();
                 break;
-            default: // PAID, PAID_EARLY, CLOSED: too late to cancel
+            default: // CLOSED: the close decision stands; a payment after it is refunded anyway
                 metrics.ignored.inc();
         }
+    }
+
+    private static String paymentIdOf(OrderEvent paid) {
+        return paid.paymentId == null ? "" : paid.paymentId;
+    }
+
+    private static void acceptPayment(OrderState state, OrderEvent paid) {
+        state.paymentId = paymentIdOf(paid);
+        state.paidAt = paid.occurredAt;
     }
 
     @Override
@@ -188,17 +208,18 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
         finish(state, OrderStatus.CLOSED, ctx);
     }
 
-    private void refundOnce(OrderState state, OrderEvent paid, RefundReason reason, Context ctx) throws Exception {
-        String paymentId = paid.paymentId == null ? "" : paid.paymentId;
+    private void refundOnce(OrderState state, String paymentId, long paidAt, RefundReason reason, Context ctx)
+            throws Exception {
         if (state.hasRefunded(paymentId)) {
             metrics.duplicates.inc();
+            orderState.update(state);
             return;
         }
         RefundRequest refund = new RefundRequest();
         refund.orderId = ctx.getCurrentKey();
         refund.paymentId = paymentId;
         refund.reason = reason;
-        refund.paidAt = paid.occurredAt;
+        refund.paidAt = paidAt;
         refund.requestedAt = clock.millis();
         refund.userId = state.userId;
         refund.amountCents = state.amountCents;
@@ -219,6 +240,11 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
         state.cleanupAt = state.deadline + retentionMillis;
         orderState.update(state);
         ctx.timerService().registerEventTimeTimer(state.cleanupAt);
+    }
+
+    @VisibleForTesting
+    OrderTimeoutMetrics metrics() {
+        return metrics;
     }
 
     @Override

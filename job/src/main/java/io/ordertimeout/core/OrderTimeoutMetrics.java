@@ -23,6 +23,8 @@ final class OrderTimeoutMetrics {
     final Counter ignored;
     final Counter closes;
     final Counter refunds;
+    /** A second payment (another paymentId) for an order that is already paid: the shop should look. */
+    final Counter extraPayments;
     final Histogram closeLatenessMillis;
 
     OrderTimeoutMetrics(MetricGroup parent, LongSupplier pendingOrders, LongSupplier watermarkLagMillis) {
@@ -34,6 +36,7 @@ final class OrderTimeoutMetrics {
         ignored = group.counter("ignoredEvents");
         closes = group.counter("closes");
         refunds = group.counter("refunds");
+        extraPayments = group.counter("extraPayments");
         closeLatenessMillis = group.histogram("closeLatenessMillis", new DescriptiveStatisticsHistogram(LATENESS_WINDOW));
         group.gauge("pendingOrders", pendingOrders::getAsLong);
         group.gauge("watermarkLagMillis", watermarkLagMillis::getAsLong);

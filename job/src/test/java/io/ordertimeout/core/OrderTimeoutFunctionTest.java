@@ -75,6 +75,11 @@ class OrderTimeoutFunctionTest {
                         .collect(Collectors.toList());
     }
 
+    private long extraPayments() {
+        return ((OrderTimeoutFunction) ((KeyedProcessOperator<?, ?, ?>) harness.getOperator()).getUserFunction())
+                .metrics().extraPayments.getCount();
+    }
+
     private static OrderEvent created(String orderId, long at) {
         OrderEvent event = OrderEvent.created(orderId, at);
         event.userId = "u-1";
@@ -209,10 +214,9 @@ class OrderTimeoutFunctionTest {
         }
 
         @Test
-        void createdPaidAndCancelledAfterPaymentChangeNothing() throws Exception {
+        void createdAndTheSamePaymentAgainChangeNothing() throws Exception {
             send(created("o-1", minutes(6)));
             send(OrderEvent.paid("o-1", minutes(7), "p-1"));
-            send(OrderEvent.cancelled("o-1", minutes(8)));
 
             watermark(DEADLINE + Duration.ofMinutes(10).toMillis());
             assertThat(closes()).isEmpty();
@@ -220,14 +224,62 @@ class OrderTimeoutFunctionTest {
         }
 
         @Test
-        void paidEarlyIgnoresCancelToo() throws Exception {
+        void anotherPaymentIdIsCountedButNotRefundedWhileTheOrderIsPaid() throws Exception {
+            send(OrderEvent.paid("o-1", minutes(7), "p-other"));
+
+            watermark(DEADLINE + Duration.ofMinutes(10).toMillis());
+            assertThat(closes()).isEmpty();
+            assertThat(refunds()).isEmpty();
+            assertThat(extraPayments()).isEqualTo(1);
+        }
+
+        @Test
+        void cancelAfterThePaymentEmitsAGuardedRefundOfThatPayment() throws Exception {
+            // Arrival order never decides money (DESIGN.md §3): the cancel may have happened first
+            // and reached the job later through another queue. The database guard decides.
+            wallClock = minutes(9);
+            send(OrderEvent.cancelled("o-1", minutes(8)));
+            send(OrderEvent.cancelled("o-1", minutes(8)));
+
+            assertThat(refunds()).singleElement().satisfies(refund -> {
+                assertThat(refund.orderId).isEqualTo("o-1");
+                assertThat(refund.paymentId).isEqualTo("p-1");
+                assertThat(refund.reason).isEqualTo(RefundReason.CANCELLED_AFTER_PAYMENT);
+                assertThat(refund.paidAt).isEqualTo(minutes(5));
+                assertThat(refund.requestedAt).isEqualTo(minutes(9));
+                assertThat(refund.amountCents).isEqualTo(1299L);
+            });
+            assertThat(closes()).isEmpty();
+        }
+
+        @Test
+        void aCancelThatHappenedBeforeThePaymentButArrivedAfterItIsAPaymentAfterCancel() throws Exception {
+            send(OrderEvent.cancelled("o-1", minutes(4)));
+
+            assertThat(refunds()).extracting(r -> r.paymentId, r -> r.reason)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("p-1", RefundReason.PAID_AFTER_CANCEL));
+        }
+
+        @Test
+        void afterTheCancelEveryFurtherPaymentIdIsRefundedOnce() throws Exception {
+            send(OrderEvent.cancelled("o-1", minutes(8)));
+            send(OrderEvent.paid("o-1", minutes(9), "p-1"));
+            send(OrderEvent.paid("o-1", minutes(9), "p-2"));
+            send(OrderEvent.paid("o-1", minutes(9), "p-2"));
+
+            assertThat(refunds()).extracting(r -> r.paymentId).containsExactly("p-1", "p-2");
+        }
+
+        @Test
+        void paidEarlyThenCancelledRefundsTheEarlyPayment() throws Exception {
             send(OrderEvent.paid("o-2", minutes(1), "p-2"));
             send(OrderEvent.cancelled("o-2", minutes(2)));
             send(created("o-2", T0));
 
             watermark(DEADLINE + Duration.ofMinutes(10).toMillis());
             assertThat(closes()).isEmpty();
-            assertThat(refunds()).isEmpty();
+            assertThat(refunds()).extracting(r -> r.orderId, r -> r.paymentId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("o-2", "p-2"));
         }
     }
 
@@ -333,6 +385,18 @@ class OrderTimeoutFunctionTest {
             watermark(DEADLINE + RETENTION.toMillis());
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numEventTimeTimers()).isZero();
+        }
+
+        @Test
+        void aPendingOrderSurvivesAnyAmountOfProcessingTimeAndStillCloses() throws Exception {
+            // A job stopped for a month and restored must still close what was pending: no
+            // processing-time state TTL may drop it (DESIGN.md §3).
+            send(created("o-1", T0));
+            harness.setStateTtlProcessingTime(Duration.ofDays(365).toMillis());
+            harness.setProcessingTime(Duration.ofDays(365).toMillis());
+
+            watermark(DEADLINE);
+            assertThat(closes()).extracting(c -> c.orderId).containsExactly("o-1");
         }
 
         @Test
