@@ -8,6 +8,7 @@ import io.ordertimeout.source.RocketMqOrderSource;
 import io.ordertimeout.sink.OrderDatabaseSinks;
 import io.ordertimeout.time.OrderWatermarks;
 import io.ordertimeout.time.WallClock;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,11 +31,21 @@ public final class OrderTimeoutJob {
 
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration config = Configuration.fromMap(env.getConfiguration().toMap());
-        config.addAll(ParameterTool.fromArgs(args).getConfiguration());
+        Configuration config = configuration(env, args);
         OrderTimeoutPipeline pipeline = define(env, config, RocketMqOrderSource.from(config), WallClock.system());
         RocketMqOutputs.from(config).attach(pipeline);
         env.execute(JOB_NAME);
+    }
+
+    /**
+     * The environment's configuration (Flink config file, {@code -D}) with the program arguments
+     * ({@code --key value}) on top: the arguments win, and {@link #define} applies all of it to
+     * the environment, Flink's own options (checkpointing, restarts, state backend) included.
+     */
+    static Configuration configuration(StreamExecutionEnvironment env, String[] args) {
+        Configuration config = Configuration.fromMap(env.getConfiguration().toMap());
+        config.addAll(ParameterTool.fromArgs(args).getConfiguration());
+        return config;
     }
 
     /**
@@ -47,7 +58,13 @@ public final class OrderTimeoutJob {
         OrderDatabaseSinks database = new OrderDatabaseSinks(JdbcSinkSettings.from(config));
         LOG.info("order-timeout settings: {}", settings);
 
-        env.configure(OperationalDefaults.overrides(config));
+        Configuration effective = OperationalDefaults.effective(config);
+        env.configure(effective);
+        if (effective.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
+            LOG.warn("No {} set: checkpoints are kept in JobManager memory only, so they are lost with it and "
+                    + "cannot be retained after a cancel. Set a durable directory (e.g. s3://..., hdfs://...) "
+                    + "for production.", CheckpointingOptions.CHECKPOINTS_DIRECTORY.key());
+        }
         env.setMaxParallelism(settings.maxParallelism);
 
         DataStream<OrderMessage> messages = source.create(

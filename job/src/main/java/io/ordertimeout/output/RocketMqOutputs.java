@@ -7,17 +7,21 @@ import static io.ordertimeout.config.OrderTimeoutOptions.REFUND_TOPIC;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_ACCESS_KEY;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_NAMESRV;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_SECRET_KEY;
+import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_TOPIC;
 
 import io.ordertimeout.OrderTimeoutPipeline;
+import io.ordertimeout.config.InvalidSettingException;
 import io.ordertimeout.connector.rocketmq.sink.RocketMqSerializationSchema;
 import io.ordertimeout.connector.rocketmq.sink.RocketMqSink;
 import io.ordertimeout.connector.rocketmq.sink.RocketMqSinkBuilder;
 import io.ordertimeout.source.RocketMqOrderSource;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.topic.TopicValidator;
 
 /**
  * The optional RocketMQ outputs of DESIGN.md §6: OrderClosed events for downstream services
@@ -43,13 +47,47 @@ public final class RocketMqOutputs {
         accessKey = config.getOptional(ROCKETMQ_ACCESS_KEY).orElse(null);
         secretKey = config.getOptional(ROCKETMQ_SECRET_KEY).orElse(environment.get(RocketMqOrderSource.SECRET_KEY_ENV));
         closeReason = config.get(DB_CLOSE_REASON);
-        closedTopic = config.getOptional(CLOSED_TOPIC).filter(topic -> !topic.isBlank());
-        refundTopic = config.getOptional(REFUND_TOPIC).filter(topic -> !topic.isBlank());
-        deadLetterTopic = config.getOptional(DEAD_LETTER_TOPIC).filter(topic -> !topic.isBlank());
+        String sourceTopic = config.get(ROCKETMQ_TOPIC);
+        closedTopic = topic(config, CLOSED_TOPIC, sourceTopic);
+        refundTopic = topic(config, REFUND_TOPIC, sourceTopic);
+        deadLetterTopic = topic(config, DEAD_LETTER_TOPIC, sourceTopic);
+        if (accessKey != null && secretKey == null
+                && (closedTopic.isPresent() || refundTopic.isPresent() || deadLetterTopic.isPresent())) {
+            throw new InvalidSettingException(ROCKETMQ_SECRET_KEY, "missing while " + ROCKETMQ_ACCESS_KEY.key()
+                    + " is set; set it or env " + RocketMqOrderSource.SECRET_KEY_ENV);
+        }
     }
 
+    /**
+     * An output topic, checked at submission: a name the broker accepts, and never the topic the
+     * job reads (dead letters written there would be read again as input, for ever).
+     */
+    private static Optional<String> topic(ReadableConfig config, ConfigOption<String> option, String sourceTopic) {
+        Optional<String> topic = config.getOptional(option).map(String::trim).filter(t -> !t.isEmpty());
+        topic.ifPresent(name -> {
+            TopicValidator.ValidateTopicResult valid = TopicValidator.validateTopic(name);
+            if (!valid.isValid()) {
+                throw new InvalidSettingException(option, "'" + name + "' is not a valid RocketMQ topic: "
+                        + valid.getRemark());
+            }
+            if (TopicValidator.isSystemTopic(name)) {
+                throw new InvalidSettingException(option, "'" + name + "' is a RocketMQ system topic");
+            }
+            if (name.equals(sourceTopic)) {
+                throw new InvalidSettingException(option, "'" + name + "' is the topic the job reads ("
+                        + ROCKETMQ_TOPIC.key() + "); its output would be read again as input");
+            }
+        });
+        return topic;
+    }
+
+    /** Validates the output settings now, so that a wrong one stops the job at submission. */
     public static RocketMqOutputs from(ReadableConfig config) {
-        return new RocketMqOutputs(config, System.getenv());
+        return from(config, System.getenv());
+    }
+
+    static RocketMqOutputs from(ReadableConfig config, Map<String, String> environment) {
+        return new RocketMqOutputs(config, environment);
     }
 
     public void attach(OrderTimeoutPipeline pipeline) {
