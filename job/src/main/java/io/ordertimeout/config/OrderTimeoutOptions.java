@@ -34,8 +34,9 @@ public final class OrderTimeoutOptions {
             ConfigOptions.key(PREFIX + "watermark.idle-timeout")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
-                    .withDescription("After this long without events a queue's watermark follows the wall "
-                            + "clock (now - out-of-orderness), so a quiet stream still closes orders.");
+                    .withDescription("After this long without events a queue that is caught up (nothing "
+                            + "unread at the broker) lets its watermark follow the wall clock (now - "
+                            + "out-of-orderness), so a quiet stream still closes orders.");
 
     public static final ConfigOption<Duration> STATE_RETENTION =
             ConfigOptions.key(PREFIX + "state.retention")
@@ -236,4 +237,14 @@ public final class OrderTimeoutOptions {
     public static final ConfigOption<String> DEAD_LETTER_TOPIC =
             ConfigOptions.key(PREFIX + "output.dead-letter-topic").stringType().noDefaultValue()
                     .withDescription("If set, dead letters go to this topic.");
+
+    // ---- liveness and clock skew (DESIGN.md §4, issue 8) -------------------------------------
+
+    public static final ConfigOption<Duration> MAX_CLOCK_SKEW =
+            ConfigOptions.key(PREFIX + "max-clock-skew")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription("An event dated later than its broker store time plus this gets that "
+                            + "limit as its event time (counted in orderTimeout.clampedTimestamps); no event "
+                            + "moves the watermark beyond its store time.");
 }

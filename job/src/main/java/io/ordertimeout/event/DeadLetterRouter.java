@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets valid events through and moves dead letters to {@link #DEAD_LETTERS}, with a counter and a
- * log line (DESIGN.md §2, §6). Log lines are rate-limited so that a producer sending garbage
+ * Lets valid events through, drops the source's caught-up heartbeats and moves dead letters to
+ * {@link #DEAD_LETTERS}, with a counter and a log line (DESIGN.md §2, §6). Log lines are rate-limited so that a producer sending garbage
  * cannot flood the log: at most {@value #LOG_BURST} lines per {@value #LOG_WINDOW_MILLIS} ms, then
  * one line saying how many were not logged.
  */
@@ -36,6 +36,9 @@ public class DeadLetterRouter extends ProcessFunction<OrderMessage, OrderEvent> 
 
     @Override
     public void processElement(OrderMessage message, Context ctx, Collector<OrderEvent> out) {
+        if (message.isHeartbeat()) {
+            return; // served the source's watermark generator; not data
+        }
         if (message.isValid()) {
             out.collect(message.event);
             return;

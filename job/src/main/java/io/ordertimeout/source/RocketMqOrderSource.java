@@ -1,5 +1,6 @@
 package io.ordertimeout.source;
 
+import static io.ordertimeout.config.OrderTimeoutOptions.MAX_CLOCK_SKEW;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_ACCESS_KEY;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_CONSUMER_GROUP;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_DISCOVERY_INTERVAL;
@@ -17,6 +18,7 @@ import io.ordertimeout.config.InvalidSettingException;
 import io.ordertimeout.connector.rocketmq.source.RocketMqSource;
 import io.ordertimeout.connector.rocketmq.source.StartingOffsets;
 import io.ordertimeout.event.OrderMessage;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -53,7 +55,7 @@ public final class RocketMqOrderSource implements OrderMessageSource {
                 .setPollBatchSize(positive(config.get(ROCKETMQ_POLL_BATCH_SIZE), ROCKETMQ_POLL_BATCH_SIZE))
                 .setPollTimeout(config.get(ROCKETMQ_POLL_TIMEOUT))
                 .setQueueDiscoveryInterval(config.get(ROCKETMQ_DISCOVERY_INTERVAL))
-                .setDeserializer(new OrderMessageDeserializer());
+                .setDeserializer(new OrderMessageDeserializer(maxClockSkew(config).toMillis()));
         Optional<String> accessKey = config.getOptional(ROCKETMQ_ACCESS_KEY);
         if (accessKey.isPresent()) {
             String secretKey = config.getOptional(ROCKETMQ_SECRET_KEY)
@@ -84,6 +86,14 @@ public final class RocketMqOrderSource implements OrderMessageSource {
                 throw new InvalidSettingException(ROCKETMQ_START_FROM, "'" + startFrom
                         + "' is not one of committed-or-earliest, committed-or-latest, earliest, latest, timestamp");
         }
+    }
+
+    private static Duration maxClockSkew(ReadableConfig config) {
+        Duration skew = config.get(MAX_CLOCK_SKEW);
+        if (skew.isNegative()) {
+            throw new InvalidSettingException(MAX_CLOCK_SKEW, "must not be negative, got " + skew);
+        }
+        return skew;
     }
 
     private static String required(ReadableConfig config, org.apache.flink.configuration.ConfigOption<String> option) {

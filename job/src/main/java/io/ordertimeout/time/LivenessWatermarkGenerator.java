@@ -6,15 +6,27 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
- * Bounded out-of-orderness watermarks that keep moving when a queue goes quiet (DESIGN.md §4).
+ * Bounded out-of-orderness watermarks that keep moving when a queue is caught up and quiet
+ * (DESIGN.md §4).
  *
  * <p>Flink's own {@code withIdleness} only marks an idle split as idle: that stops it from holding
  * back other splits, but when every split is quiet the watermark stops and pending orders are never
- * closed. Here, once a split has seen no event for the idle timeout, its watermark follows the
- * wall clock ({@code now - bound}), so an order is closed within idle timeout + bound (+ the
- * periodic emit interval) of its deadline even if no further event ever arrives. A split that never
- * saw an event follows the wall clock after the idle timeout as well, so it cannot hold back busy
- * ones. Dead letters carry no trustworthy event time and do not move the watermark.
+ * closed. Here a quiet split's watermark follows the wall clock, but only as far as the split is
+ * known to be caught up: the source sends a heartbeat ({@link OrderMessage#caughtUp}) in line
+ * with the split's records whenever the split has emitted every message the broker held at wall
+ * time F. Once the split has had no event for the idle timeout, its watermark is F − bound for
+ * the newest such F. A split that is back-pressured or behind sends no heartbeat (its unread
+ * messages come first), so its watermark moves only with the events it has read: the time a
+ * record waits in the source never counts as quiet.
+ *
+ * <p>With heartbeats every half second or so, an order is closed within idle timeout + bound + 1 s
+ * of its deadline even if no further event ever arrives, and a quiet split lags the wall clock by
+ * that little, so it does not hold back busy ones. A source without heartbeats gets plain bounded
+ * out-of-orderness watermarks.
+ *
+ * <p>An event never moves the watermark beyond its broker store time, when known: a producer clock
+ * ahead of the broker must not close orders early. Dead letters carry no trustworthy event time
+ * and neither move the watermark nor count as events.
  */
 public class LivenessWatermarkGenerator implements WatermarkGenerator<OrderMessage> {
 
@@ -25,6 +37,7 @@ public class LivenessWatermarkGenerator implements WatermarkGenerator<OrderMessa
 
     private long maxEventTime = Long.MIN_VALUE;
     private long lastEventWallTime;
+    private long caughtUpAsOf = Long.MIN_VALUE;
     private long lastEmitted = Long.MIN_VALUE;
 
     /**
@@ -41,10 +54,15 @@ public class LivenessWatermarkGenerator implements WatermarkGenerator<OrderMessa
 
     @Override
     public void onEvent(OrderMessage message, long eventTimestamp, WatermarkOutput output) {
+        if (message.isHeartbeat()) {
+            caughtUpAsOf = Math.max(caughtUpAsOf, message.caughtUpAsOf);
+            return;
+        }
         if (!message.isValid()) {
             return;
         }
-        maxEventTime = Math.max(maxEventTime, eventTimestamp);
+        long eventTime = message.brokerStoreTime > 0 ? Math.min(eventTimestamp, message.brokerStoreTime) : eventTimestamp;
+        maxEventTime = Math.max(maxEventTime, eventTime);
         lastEventWallTime = clock.millis();
         if (emitOnEvent) {
             emit(output, maxEventTime - boundMillis - 1);
@@ -55,8 +73,8 @@ public class LivenessWatermarkGenerator implements WatermarkGenerator<OrderMessa
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.millis();
         long watermark = maxEventTime == Long.MIN_VALUE ? Long.MIN_VALUE : maxEventTime - boundMillis - 1;
-        if (now - lastEventWallTime >= idleTimeoutMillis) {
-            watermark = Math.max(watermark, now - boundMillis);
+        if (caughtUpAsOf != Long.MIN_VALUE && now - lastEventWallTime >= idleTimeoutMillis) {
+            watermark = Math.max(watermark, Math.min(caughtUpAsOf, now) - boundMillis);
         }
         emit(output, watermark);
     }

@@ -4,7 +4,10 @@ import io.ordertimeout.event.OrderMessage;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
-/** The job's watermark strategy: event time from the payload, per-split liveness watermarks. */
+/**
+ * The job's watermark strategy: event time from the payload, per-split liveness watermarks that
+ * follow the wall clock only for caught-up quiet splits (see {@link LivenessWatermarkGenerator}).
+ */
 public final class OrderWatermarks {
 
     private OrderWatermarks() {}
@@ -24,7 +27,7 @@ public final class OrderWatermarks {
         long idle = idleTimeout.toMillis();
         return WatermarkStrategy.<OrderMessage>forGenerator(
                         context -> new LivenessWatermarkGenerator(bound, idle, clock, emitOnEvent))
-                // Dead letters keep the record timestamp the source gave them (broker time).
+                // Dead letters and heartbeats keep the record timestamp the source gave them.
                 .withTimestampAssigner((message, recordTimestamp) ->
                         message.isValid() ? message.event.occurredAt : recordTimestamp);
     }

@@ -12,7 +12,11 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkOutputMultiplexer;
 import org.junit.jupiter.api.Test;
 
-/** The liveness rules of DESIGN.md §4 on the watermark generator, with a manual wall clock. */
+/**
+ * The liveness rules of DESIGN.md §4 on the watermark generator, with a manual wall clock. A
+ * heartbeat ({@link OrderMessage#caughtUp}) is what the source sends when the split has emitted
+ * everything the broker held at that wall time.
+ */
 class LivenessWatermarkGeneratorTest {
 
     private static final long BOUND = 5_000;
@@ -31,6 +35,10 @@ class LivenessWatermarkGeneratorTest {
         return OrderMessage.valid(OrderEvent.created("o-" + eventTime, eventTime));
     }
 
+    private void caughtUp(LivenessWatermarkGenerator generator, long asOf) {
+        generator.onEvent(OrderMessage.caughtUp(asOf), asOf, output);
+    }
+
     @Test
     void busySplitEmitsBoundedOutOfOrdernessWatermarks() {
         now = START;
@@ -44,22 +52,88 @@ class LivenessWatermarkGeneratorTest {
     }
 
     @Test
-    void quietSplitFollowsTheWallClockAfterTheIdleTimeout() {
+    void caughtUpQuietSplitFollowsTheWallClockAfterTheIdleTimeout() {
         now = START;
         LivenessWatermarkGenerator generator = generator();
         generator.onEvent(event(START), START, output);
 
         now = START + IDLE - 1;
+        caughtUp(generator, now);
         generator.onPeriodicEmit(output);
         assertThat(output.last()).isEqualTo(START - BOUND - 1);
 
         now = START + IDLE;
+        caughtUp(generator, now);
         generator.onPeriodicEmit(output);
         assertThat(output.last()).isEqualTo(START + IDLE - BOUND);
 
         now = START + IDLE + 60_000;
+        caughtUp(generator, now);
         generator.onPeriodicEmit(output);
         assertThat(output.last()).isEqualTo(START + IDLE + 60_000 - BOUND);
+    }
+
+    /**
+     * Back-pressured or behind: records wait unread in the source, so no heartbeat comes, however
+     * long the split goes without emitting. The watermark stays with the events read.
+     */
+    @Test
+    void splitWithoutHeartbeatNeverFollowsTheWallClock() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        generator.onEvent(event(START), START, output);
+        for (now = START; now <= START + 10 * IDLE; now += 200) {
+            generator.onPeriodicEmit(output);
+        }
+        assertThat(output.watermarks).containsExactly(START - BOUND - 1);
+    }
+
+    /** A heartbeat says "caught up as of F", not "as of now": the watermark goes to F - bound, no further. */
+    @Test
+    void quietSplitFollowsOnlyAsFarAsItsLastHeartbeat() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        generator.onEvent(event(START), START, output);
+        now = START + 2 * IDLE;
+        caughtUp(generator, START + IDLE);
+        now = START + 30 * IDLE; // then back-pressured: no further heartbeat
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).isEqualTo(START + IDLE - BOUND);
+    }
+
+    /** A heartbeat counts only once the split has also gone the idle timeout without an event. */
+    @Test
+    void heartbeatDoesNotCountBeforeTheIdleTimeout() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        generator.onEvent(event(START), START, output);
+        now = START + IDLE - 1;
+        caughtUp(generator, now);
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).isEqualTo(START - BOUND - 1);
+    }
+
+    /** A heartbeat from a clock ahead of this one still never takes the watermark past now - bound. */
+    @Test
+    void heartbeatNeverTakesTheWatermarkPastTheWallClock() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        now = START + IDLE;
+        caughtUp(generator, now + 60_000);
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).isEqualTo(START + IDLE - BOUND);
+    }
+
+    /** A producer clock ahead of the broker: the event counts no later than its broker store time. */
+    @Test
+    void eventNeverMovesTheWatermarkBeyondItsBrokerStoreTime() {
+        now = START;
+        LivenessWatermarkGenerator generator = generator();
+        OrderMessage ahead = event(START + 3_600_000);
+        ahead.brokerStoreTime = START;
+        generator.onEvent(ahead, START + 3_600_000, output);
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).isEqualTo(START - BOUND - 1);
     }
 
     @Test
@@ -72,6 +146,9 @@ class LivenessWatermarkGeneratorTest {
 
         long closedAt = -1;
         for (now = START; now <= deadline + IDLE + BOUND + 1_000; now += 200) {
+            if ((now - START) % 600 == 0) {
+                caughtUp(generator, now); // the source's end probes, every 600 ms
+            }
             generator.onPeriodicEmit(output);
             if (output.last() >= deadline) {
                 closedAt = now;
@@ -82,29 +159,33 @@ class LivenessWatermarkGeneratorTest {
     }
 
     @Test
-    void splitThatNeverSawAnEventEmitsNothingUntilIdleThenFollowsTheClock() {
+    void caughtUpSplitThatNeverSawAnEventEmitsNothingUntilIdleThenFollowsTheClock() {
         now = START;
         LivenessWatermarkGenerator generator = generator();
+        caughtUp(generator, now);
         generator.onPeriodicEmit(output);
         assertThat(output.watermarks).isEmpty();
 
         now = START + IDLE;
+        caughtUp(generator, now);
         generator.onPeriodicEmit(output);
         assertThat(output.last()).isEqualTo(START + IDLE - BOUND);
     }
 
     @Test
-    void deadLettersDoNotMoveTheWatermarkNorCountAsActivity() {
+    void deadLettersAndHeartbeatsDoNotMoveTheWatermarkByThemselvesNorCountAsActivity() {
         now = START;
         LivenessWatermarkGenerator generator = generator();
         generator.onEvent(event(START), START, output);
         now = START + IDLE / 2;
         OrderMessage deadLetter = OrderMessage.invalid(new DeadLetter(new byte[] {1}, "t/b/0/1", "bad", now));
         generator.onEvent(deadLetter, START + 999_999, output);
+        caughtUp(generator, now);
         generator.onPeriodicEmit(output);
         assertThat(output.last()).isEqualTo(START - BOUND - 1);
 
         now = START + IDLE;
+        caughtUp(generator, now);
         generator.onPeriodicEmit(output);
         assertThat(output.last()).as("idle counted from the last valid event").isEqualTo(START + IDLE - BOUND);
     }
@@ -114,6 +195,7 @@ class LivenessWatermarkGeneratorTest {
         now = START;
         LivenessWatermarkGenerator generator = generator();
         now = START + IDLE;
+        caughtUp(generator, now);
         generator.onPeriodicEmit(output);
         long followed = output.last();
 
@@ -152,6 +234,7 @@ class LivenessWatermarkGeneratorTest {
             eventTime += 1_000;
             busy.onEvent(event(eventTime), eventTime, multiplexer.getImmediateOutput("busy"));
             busy.onPeriodicEmit(multiplexer.getDeferredOutput("busy"));
+            quiet.onEvent(OrderMessage.caughtUp(now), now, multiplexer.getImmediateOutput("quiet"));
             quiet.onPeriodicEmit(multiplexer.getDeferredOutput("quiet"));
             multiplexer.onPeriodicEmit();
         }

@@ -62,7 +62,7 @@ public final class RocketMqSource<T>
         deserializer.open(new DeserializationSchema.InitializationContext() {
             @Override
             public MetricGroup getMetricGroup() {
-                return readerContext.metricGroup().addGroup("deserializer");
+                return readerContext.metricGroup();
             }
 
             @Override
@@ -75,7 +75,9 @@ public final class RocketMqSource<T>
                 RocketMqSplitReaders.supplier(settings, metrics, readerContext.getIndexOfSubtask()),
                 new Configuration());
         return new RocketMqSourceReader<>(fetcherManager,
-                new RocketMqRecordEmitter<>(deserializer, settings.tagExpression()), readerContext,
+                new RocketMqRecordEmitter<>(deserializer, settings.tagExpression(),
+                        readerContext.metricGroup().getIOMetricGroup().getNumRecordsInCounter()),
+                readerContext,
                 metrics);
     }
 

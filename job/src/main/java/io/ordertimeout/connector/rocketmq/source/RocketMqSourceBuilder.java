@@ -17,6 +17,7 @@ public final class RocketMqSourceBuilder<T> {
     private int pollBatchSize = 32;
     private Duration pollTimeout = Duration.ofMillis(200);
     private Duration queueDiscoveryInterval = Duration.ofSeconds(30);
+    private Duration endProbeInterval = Duration.ofMillis(500);
     private RocketMqDeserializationSchema<T> deserializer;
 
     RocketMqSourceBuilder() {}
@@ -73,6 +74,16 @@ public final class RocketMqSourceBuilder<T> {
         return this;
     }
 
+    /**
+     * How often, at most, the broker is asked where a queue that returned nothing ends; default
+     * 500 ms. A caught-up queue is reported to the deserializer ({@code caughtUp}) at this pace, so
+     * it bounds how far behind the wall clock a quiet queue's watermark can be.
+     */
+    public RocketMqSourceBuilder<T> setEndProbeInterval(Duration endProbeInterval) {
+        this.endProbeInterval = endProbeInterval;
+        return this;
+    }
+
     public RocketMqSourceBuilder<T> setDeserializer(RocketMqDeserializationSchema<T> deserializer) {
         this.deserializer = deserializer;
         return this;
@@ -90,8 +101,11 @@ public final class RocketMqSourceBuilder<T> {
                 "pollTimeout must be positive, got " + pollTimeout);
         require(queueDiscoveryInterval != null && !queueDiscoveryInterval.isNegative(),
                 "queueDiscoveryInterval must be zero or positive, got " + queueDiscoveryInterval);
+        require(endProbeInterval != null && !endProbeInterval.isNegative(),
+                "endProbeInterval must be zero or positive, got " + endProbeInterval);
         RocketMqSourceSettings settings = new RocketMqSourceSettings(nameServerAddress, topic, consumerGroup,
-                tagExpression, startingOffsets, aclCredentials, pollBatchSize, pollTimeout, queueDiscoveryInterval);
+                tagExpression, startingOffsets, aclCredentials, pollBatchSize, pollTimeout, queueDiscoveryInterval,
+                endProbeInterval);
         return new RocketMqSource<>(settings, deserializer);
     }
 

@@ -20,10 +20,11 @@ public final class RocketMqSourceSettings implements Serializable {
     private final int pollBatchSize;
     private final long pollTimeoutMillis;
     private final long queueDiscoveryIntervalMillis;
+    private final long endProbeIntervalMillis;
 
     RocketMqSourceSettings(String nameServerAddress, String topic, String consumerGroup, String tagExpression,
             StartingOffsets startingOffsets, AclCredentials aclCredentials, int pollBatchSize, Duration pollTimeout,
-            Duration queueDiscoveryInterval) {
+            Duration queueDiscoveryInterval, Duration endProbeInterval) {
         this.nameServerAddress = nameServerAddress;
         this.topic = topic;
         this.consumerGroup = consumerGroup;
@@ -33,6 +34,7 @@ public final class RocketMqSourceSettings implements Serializable {
         this.pollBatchSize = pollBatchSize;
         this.pollTimeoutMillis = pollTimeout.toMillis();
         this.queueDiscoveryIntervalMillis = queueDiscoveryInterval.toMillis();
+        this.endProbeIntervalMillis = endProbeInterval.toMillis();
     }
 
     public String nameServerAddress() {
@@ -72,12 +74,18 @@ public final class RocketMqSourceSettings implements Serializable {
         return queueDiscoveryIntervalMillis;
     }
 
+    /** How often, at most, the broker is asked where a quiet queue ends. */
+    public long endProbeIntervalMillis() {
+        return endProbeIntervalMillis;
+    }
+
     @Override
     public String toString() {
         return "RocketMqSourceSettings{nameServerAddress=" + nameServerAddress + ", topic=" + topic
                 + ", consumerGroup=" + consumerGroup + ", tagExpression=" + tagExpression
                 + ", startingOffsets=" + startingOffsets + ", acl=" + aclCredentials
                 + ", pollBatchSize=" + pollBatchSize + ", pollTimeoutMillis=" + pollTimeoutMillis
-                + ", queueDiscoveryIntervalMillis=" + queueDiscoveryIntervalMillis + '}';
+                + ", queueDiscoveryIntervalMillis=" + queueDiscoveryIntervalMillis
+                + ", endProbeIntervalMillis=" + endProbeIntervalMillis + '}';
     }
 }

@@ -20,7 +20,8 @@ import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.header.QueryConsumerOffsetRequestHeader;
 
 /**
- * Queue listing and offset look-ups for the enumerator, on a plain rocketmq-client instance.
+ * Queue listing and offset look-ups for the enumerator (and max offsets for the split readers, see
+ * {@code QueueEndProber}), on a plain rocketmq-client instance.
  *
  * <p>Why not a consumer: {@code DefaultLitePullConsumer} has no min/max offset queries, and a
  * consumer's {@code committed()} asks the broker in a way that answers 0 instead of "none" for a
@@ -28,7 +29,7 @@ import org.apache.rocketmq.remoting.protocol.header.QueryConsumerOffsetRequestHe
  * {@code ConsumerManageProcessor}); "committed or latest" would then read from the beginning.
  * Asking with {@code setZeroIfNotFound=false} gets an honest "not found".
  */
-final class QueueMetadataClient implements StartingOffsets.QueueOffsets, AutoCloseable {
+public final class QueueMetadataClient implements StartingOffsets.QueueOffsets, AutoCloseable {
 
     private static final long TIMEOUT_MILLIS = 5_000;
 
@@ -39,9 +40,14 @@ final class QueueMetadataClient implements StartingOffsets.QueueOffsets, AutoClo
     }
 
     static QueueMetadataClient open(RocketMqSourceSettings settings) throws Exception {
+        return open(settings, "rocketmq-enumerator");
+    }
+
+    public static QueueMetadataClient open(RocketMqSourceSettings settings, String instanceNamePrefix)
+            throws Exception {
         ClientConfig config = new ClientConfig();
         config.setNamesrvAddr(settings.nameServerAddress());
-        config.setInstanceName(RocketMqClientIds.uniqueInstanceName("rocketmq-enumerator"));
+        config.setInstanceName(RocketMqClientIds.uniqueInstanceName(instanceNamePrefix));
         RPCHook rpcHook = settings.aclCredentials().map(c -> c.toRpcHook()).orElse(null);
         MQClientInstance client = MQClientManager.getInstance().getOrCreateMQClientInstance(config, rpcHook);
         client.start();

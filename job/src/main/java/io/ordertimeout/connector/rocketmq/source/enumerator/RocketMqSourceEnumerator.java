@@ -86,7 +86,10 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
         pendingByReader.values().forEach(splits -> splits.forEach(s -> known.add(s.messageQueue())));
         List<MessageQueue> newQueues = queues.stream().filter(q -> !known.contains(q)).toList();
         if (newQueues.isEmpty()) {
-            initialDiscoveryFinished = true;
+            if (!initialDiscoveryFinished) {
+                initialDiscoveryFinished = true;
+                tellReadersQueuesAreAssigned(context.registeredReaders().keySet());
+            }
             return;
         }
         boolean useConfiguredStart = !initialDiscoveryFinished;
@@ -129,6 +132,14 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
         initialDiscoveryFinished = true;
         addToPending(splits);
         assignPendingSplits();
+        tellReadersQueuesAreAssigned(context.registeredReaders().keySet());
+    }
+
+    /** Sent after the assignments, which reach a reader before later events do. */
+    private void tellReadersQueuesAreAssigned(Collection<Integer> readers) {
+        for (Integer reader : readers) {
+            context.sendEventToSourceReader(reader, new QueuesAssigned());
+        }
     }
 
     private void addToPending(Collection<RocketMqSplit> splits) {
@@ -169,6 +180,9 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
     @Override
     public void addReader(int subtaskId) {
         assignPendingSplits();
+        if (initialDiscoveryFinished) {
+            tellReadersQueuesAreAssigned(List.of(subtaskId));
+        }
     }
 
     @Override

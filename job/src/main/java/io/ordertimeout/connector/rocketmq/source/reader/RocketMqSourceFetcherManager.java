@@ -8,13 +8,12 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.fetcher.SingleThreadFetcherManager;
 import org.apache.flink.connector.base.source.reader.fetcher.SplitFetcher;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /** One fetcher thread for all splits of a reader; offset commits are handed to its split reader. */
-public final class RocketMqSourceFetcherManager extends SingleThreadFetcherManager<MessageExt, RocketMqSplit> {
+public final class RocketMqSourceFetcherManager extends SingleThreadFetcherManager<QueueElement, RocketMqSplit> {
 
-    public RocketMqSourceFetcherManager(Supplier<SplitReader<MessageExt, RocketMqSplit>> splitReaderSupplier,
+    public RocketMqSourceFetcherManager(Supplier<SplitReader<QueueElement, RocketMqSplit>> splitReaderSupplier,
             Configuration configuration) {
         super(splitReaderSupplier, configuration);
     }
@@ -23,7 +22,7 @@ public final class RocketMqSourceFetcherManager extends SingleThreadFetcherManag
         if (offsets.isEmpty()) {
             return;
         }
-        SplitFetcher<MessageExt, RocketMqSplit> fetcher = getRunningFetcher();
+        SplitFetcher<QueueElement, RocketMqSplit> fetcher = getRunningFetcher();
         if (fetcher == null) {
             return;
         }

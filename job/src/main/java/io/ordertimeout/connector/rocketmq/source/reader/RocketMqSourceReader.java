@@ -6,14 +6,15 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import io.ordertimeout.connector.rocketmq.source.enumerator.QueuesAssigned;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplitState;
 import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 import org.apache.flink.core.io.InputStatus;
-import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
@@ -25,16 +26,20 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * reader's split outputs; with no split there is nothing to combine, so neither a watermark nor
  * an idle status is ever emitted, and every downstream operator that also reads from this subtask
  * waits forever (unless the strategy has {@code withIdleness}). That happens whenever the
- * parallelism exceeds the number of queues, so a reader without splits declares itself idle;
- * it becomes active again with the first watermark of a split it is given.
+ * parallelism exceeds the number of queues, so a reader without splits declares itself idle, but
+ * only once the enumerator has said that all known queues are assigned ({@link QueuesAssigned}):
+ * idle before its first assignment, a reader that is about to get a backlog would let the other
+ * readers' watermarks pass the events it has not read yet (DESIGN.md §4). It declares itself
+ * active again as soon as it has a split.
  */
 public final class RocketMqSourceReader<T>
-        extends SingleThreadMultiplexSourceReaderBase<MessageExt, T, RocketMqSplit, RocketMqSplitState> {
+        extends SingleThreadMultiplexSourceReaderBase<QueueElement, T, RocketMqSplit, RocketMqSplitState> {
 
     private final RocketMqSourceFetcherManager fetcherManager;
     private final RocketMqReaderMetrics metrics;
     private final SortedMap<Long, Map<MessageQueue, Long>> offsetsOfPendingCheckpoints = new TreeMap<>();
     private boolean idleWithoutSplits;
+    private boolean queuesAssigned;
 
     public RocketMqSourceReader(RocketMqSourceFetcherManager fetcherManager, RocketMqRecordEmitter<T> recordEmitter,
             SourceReaderContext context, RocketMqReaderMetrics metrics) {
@@ -47,14 +52,26 @@ public final class RocketMqSourceReader<T>
     public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
         InputStatus status = super.pollNext(output);
         if (getNumberOfCurrentlyAssignedSplits() == 0) {
-            if (!idleWithoutSplits) {
+            if (queuesAssigned && !idleWithoutSplits) {
                 output.markIdle();
                 idleWithoutSplits = true;
             }
-        } else {
+        } else if (idleWithoutSplits) {
+            output.markActive();
             idleWithoutSplits = false;
         }
         return status;
+    }
+
+    @Override
+    public void handleSourceEvents(SourceEvent sourceEvent) {
+        if (sourceEvent instanceof QueuesAssigned) {
+            queuesAssigned = true;
+            // Wakes the reader, so that pollNext runs and a reader without splits declares itself idle now.
+            fetcherManager.getQueue().notifyAvailable();
+        } else {
+            super.handleSourceEvents(sourceEvent);
+        }
     }
 
     @Override

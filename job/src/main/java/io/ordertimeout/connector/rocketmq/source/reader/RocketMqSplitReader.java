@@ -2,13 +2,16 @@ package io.ordertimeout.connector.rocketmq.source.reader;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.ordertimeout.connector.rocketmq.RocketMqClientIds;
 import io.ordertimeout.connector.rocketmq.source.RocketMqSourceSettings;
+import io.ordertimeout.connector.rocketmq.source.enumerator.QueueMetadataClient;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
@@ -29,8 +32,13 @@ import org.slf4j.LoggerFactory;
  * committed, so the consumer is used by one thread: the task thread only hands over the offsets of
  * a completed checkpoint ({@link #requestCommit}); they are sent before the next poll, or in
  * {@link #close()} (stop-with-savepoint closes the reader right after the savepoint completes).
+ *
+ * <p>Every queue is read unfiltered ({@code *}); the source's tag filter is applied by the record
+ * emitter. A broker-side filter would skip offsets the reader never sees, so a queue whose newest
+ * messages are filtered out could never be recognised as caught up (see {@link QueueEndProber}).
+ * Queues that returned nothing in a fetch are probed for their end, in line with their messages.
  */
-public final class RocketMqSplitReader implements SplitReader<MessageExt, RocketMqSplit> {
+public final class RocketMqSplitReader implements SplitReader<QueueElement, RocketMqSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocketMqSplitReader.class);
 
@@ -39,10 +47,19 @@ public final class RocketMqSplitReader implements SplitReader<MessageExt, Rocket
     private final Map<MessageQueue, RocketMqSplit> assigned = new LinkedHashMap<>();
     private final DefaultLitePullConsumer consumer;
     private final AtomicReference<Map<MessageQueue, Long>> offsetsToCommit = new AtomicReference<>();
+    private final QueueMetadataClient metadata;
+    private final QueueEndProber endProber;
 
     RocketMqSplitReader(RocketMqSourceSettings settings, RocketMqReaderMetrics metrics, int subtaskIndex) {
         this.settings = settings;
         this.metrics = metrics;
+        try {
+            this.metadata = QueueMetadataClient.open(settings, "rocketmq-reader-probe-" + subtaskIndex);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the RocketMQ client for " + settings.topic(), e);
+        }
+        this.endProber = new QueueEndProber(metadata::maxOffset, settings.endProbeIntervalMillis(),
+                System::currentTimeMillis);
         this.consumer = new DefaultLitePullConsumer(settings.consumerGroup(),
                 settings.aclCredentials().map(c -> c.toRpcHook()).orElse(null));
         consumer.setNamesrvAddr(settings.nameServerAddress());
@@ -52,7 +69,7 @@ public final class RocketMqSplitReader implements SplitReader<MessageExt, Rocket
         consumer.setPullBatchSize(settings.pollBatchSize());
         consumer.setPollTimeoutMillis(settings.pollTimeoutMillis());
         try {
-            consumer.setSubExpressionForAssign(settings.topic(), settings.tagExpression());
+            consumer.setSubExpressionForAssign(settings.topic(), "*");
             consumer.start();
         } catch (MQClientException e) {
             throw new IllegalStateException("Cannot start the RocketMQ consumer for " + settings.topic(), e);
@@ -60,17 +77,21 @@ public final class RocketMqSplitReader implements SplitReader<MessageExt, Rocket
     }
 
     @Override
-    public RecordsWithSplitIds<MessageExt> fetch() throws IOException {
+    public RecordsWithSplitIds<QueueElement> fetch() throws IOException {
         commitRequestedOffsets();
         long start = System.nanoTime();
         // Returns after pollTimeout at the latest; this is what bounds how long wakeUp() waits.
         List<MessageExt> messages = consumer.poll(settings.pollTimeoutMillis());
         metrics.recordPoll((System.nanoTime() - start) / 1_000_000, messages.size());
-        RecordsBySplits.Builder<MessageExt> records = new RecordsBySplits.Builder<>();
+        RecordsBySplits.Builder<QueueElement> records = new RecordsBySplits.Builder<>();
+        Set<MessageQueue> quiet = new HashSet<>(assigned.keySet());
         for (MessageExt message : messages) {
-            records.add(RocketMqSplit.splitIdOf(message.getTopic(), brokerNameOf(message), message.getQueueId()),
-                    message);
+            String brokerName = brokerNameOf(message);
+            quiet.remove(new MessageQueue(message.getTopic(), brokerName, message.getQueueId()));
+            records.add(RocketMqSplit.splitIdOf(message.getTopic(), brokerName, message.getQueueId()),
+                    new QueueElement.Message(message));
         }
+        endProber.probe(quiet).forEach((queue, probe) -> records.add(assigned.get(queue).splitId(), probe));
         return records.build();
     }
 
@@ -154,5 +175,6 @@ public final class RocketMqSplitReader implements SplitReader<MessageExt, Rocket
     public void close() {
         commitRequestedOffsets();
         consumer.shutdown();
+        metadata.close();
     }
 }

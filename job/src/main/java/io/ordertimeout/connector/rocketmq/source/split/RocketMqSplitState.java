@@ -35,6 +35,11 @@ public final class RocketMqSplitState {
         }
     }
 
+    /** Records the broker's max offset of the queue, learnt without a message (an end probe). */
+    public void brokerMaxOffset(long maxOffset) {
+        brokerMaxOffset = maxOffset;
+    }
+
     /** Messages the broker holds beyond the reading position as of the last poll; 0 before the first. */
     public long lag() {
         long max = brokerMaxOffset;

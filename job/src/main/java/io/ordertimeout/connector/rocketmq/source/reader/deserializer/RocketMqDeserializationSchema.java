@@ -19,4 +19,13 @@ public interface RocketMqDeserializationSchema<T> extends Serializable, ResultTy
     default void open(DeserializationSchema.InitializationContext context) throws Exception {}
 
     void deserialize(MessageExt message, Collector<T> out) throws IOException;
+
+    /**
+     * Called in line with the split's records when the split has emitted every message the broker
+     * held at wall time {@code asOfWallTime} (it was caught up then), at most about once per end
+     * probe interval while the queue is quiet. Emits nothing by default; a schema whose watermark
+     * generator needs to know may emit a marker record here (its record timestamp is
+     * {@code asOfWallTime}), which the job must then drop before it counts as data.
+     */
+    default void caughtUp(long asOfWallTime, Collector<T> out) throws IOException {}
 }
