@@ -132,7 +132,7 @@ class CaughtUpLivenessTest {
     }
 
     /**
-     * The downstream stalls for 20 s (20 idle timeouts) while orders are being paid: the split is
+     * The downstream stalls for 30 s (30 idle timeouts) while orders are being paid: the split is
      * back-pressured, not quiet, so no paid order gets a close decision; the unpaid ones are closed
      * once the stall ends.
      */
@@ -157,7 +157,7 @@ class CaughtUpLivenessTest {
             broker.sendStrings(name, 1, created.get(1));
             Thread.sleep(1_000); // read before the stall
 
-            HOLD_UNTIL.put(name, System.currentTimeMillis() + 20_000);
+            HOLD_UNTIL.put(name, System.currentTimeMillis() + 30_000);
             for (int queue = 0; queue < 2; queue++) {
                 List<String> fillAndPay = new ArrayList<>();
                 for (int i = 0; i < 800; i++) {
