@@ -15,7 +15,11 @@ public class OrderMessageDeserializer implements RocketMqDeserializationSchema<O
 
     private static final long serialVersionUID = 1L;
 
-    private final OrderEventParser parser = new OrderEventParser();
+    private final OrderEventParser parser;
+
+    public OrderMessageDeserializer(OrderEventParser parser) {
+        this.parser = parser;
+    }
 
     @Override
     public void deserialize(MessageExt message, Collector<OrderMessage> out) {
