@@ -1,6 +1,7 @@
 package io.ordertimeout.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -64,6 +65,10 @@ public final class OrderEventParser implements Serializable {
     static final int MAX_NUMBER_LENGTH = 1000;
     /** Reasons quote input; they are cut so that the dead-letter row and the log line stay small. */
     static final int MAX_REASON_LENGTH = 512;
+
+    /** What Jackson writes into locations instead of the input, which the reason need not repeat. */
+    private static final String REDACTED_SOURCE =
+            "Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ";
 
     private final EventFieldLimits limits;
 
@@ -155,7 +160,10 @@ public final class OrderEventParser implements Serializable {
         try {
             return mapper().readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("malformed JSON: " + e.getOriginalMessage());
+            JsonLocation at = e.getLocation();
+            throw new InvalidEventException("malformed JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": " + e.getOriginalMessage().replace(REDACTED_SOURCE, ""));
         } catch (RuntimeException e) {
             // Jackson reports most problems as JsonProcessingException; anything else is still
             // about this message only and must not fail the job.

@@ -218,4 +218,10 @@ class OrderEventParserTest {
         assertThat(parse("{\"type\":\"ORDER_CREATED\",\"orderId\":\"o-1\",\"occurredAt\":\"2100-01-01T00:00:00Z\"}")
                 .event.occurredAt).isEqualTo(Instant.parse("2100-01-01T00:00:00Z").toEpochMilli());
     }
+    @Test
+    void malformedJsonSaysWhereWithoutRepeatingTheInput() {
+        assertThat(parse("{\"type\":\"ORDER_PAID\",\"orderId\":\"o-1\"").deadLetters[0].reason)
+                .isEqualTo("malformed JSON at line 1, column 37: Unexpected end-of-input: expected close marker for "
+                        + "Object (start marker at [line: 1, column: 1])");
+    }
 }
