@@ -224,4 +224,12 @@ class OrderEventParserTest {
                 .isEqualTo("malformed JSON at line 1, column 37: Unexpected end-of-input: expected close marker for "
                         + "Object (start marker at [line: 1, column: 1])");
     }
+    @Test
+    void aMessageLargerThanAnyBrokerMessageIsRejectedUnread() {
+        byte[] huge = new byte[OrderEventParser.MAX_MESSAGE_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) '[');
+
+        assertThat(parser.parse(huge, POSITION, NOW).deadLetters[0].reason)
+                .isEqualTo("message of 8388609 bytes is larger than 8388608 bytes");
+    }
 }

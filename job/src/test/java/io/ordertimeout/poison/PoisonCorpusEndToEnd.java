@@ -149,6 +149,11 @@ abstract class PoisonCorpusEndToEnd {
             assertOrders();
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             assertNoRestart(job);
+            long droppedFields = corpus.stream().mapToLong(c -> c.droppedFields().size()).sum() + LIVE_DROPPED_FIELDS;
+            awaitTrue("droppedFields metric = " + droppedFields, Duration.ofSeconds(15),
+                    () -> routerMetricSum(job, "droppedFields") == droppedFields);
+            awaitTrue("deadLetters metric = " + expectedDeadLetters, Duration.ofSeconds(15),
+                    () -> routerMetricSum(job, "deadLetters") == expectedDeadLetters);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -320,8 +325,7 @@ abstract class PoisonCorpusEndToEnd {
     // ---- restarts ---------------------------------------------------------------------------------
 
     private static void assertNoRestart(JobClient job) throws Exception {
-        Configuration client = MINI_CLUSTER.getClientConfiguration();
-        URI rest = URI.create("http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT) + "/");
+        URI rest = restAddress();
         String jobPath = "jobs/" + job.getJobID();
         JsonNode[] numRestarts = new JsonNode[1];
         awaitTrue("numRestarts metric served", Duration.ofSeconds(30), () -> {
@@ -333,6 +337,26 @@ abstract class PoisonCorpusEndToEnd {
         assertThat(numRestarts[0].asLong())
                 .as("numRestarts; failures: %s", get(rest, jobPath + "/exceptions").path("exceptionHistory"))
                 .isZero();
+    }
+
+    /** A counter of the "Route dead letters" operator, summed over its subtasks; -1 while not served. */
+    private static long routerMetricSum(JobClient job, String counter) throws Exception {
+        URI rest = restAddress();
+        String jobPath = "jobs/" + job.getJobID();
+        for (JsonNode vertex : get(rest, jobPath).path("vertices")) {
+            if (vertex.path("name").asText().contains("Route dead letters")) {
+                for (JsonNode metric : get(rest, jobPath + "/vertices/" + vertex.path("id").asText()
+                        + "/subtasks/metrics?get=Route_dead_letters.orderTimeout." + counter + "&agg=sum")) {
+                    return metric.path("sum").asLong();
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static URI restAddress() {
+        Configuration client = MINI_CLUSTER.getClientConfiguration();
+        return URI.create("http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT) + "/");
     }
 
     private static JsonNode get(URI rest, String path) throws Exception {
