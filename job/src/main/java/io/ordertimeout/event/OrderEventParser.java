@@ -91,6 +91,10 @@ public final class OrderEventParser implements Serializable {
             event = parseOrThrow(payload, dropped);
         } catch (InvalidEventException e) {
             return OrderMessage.invalid(deadLetter(payload, sourcePosition, e.getMessage(), now));
+        } catch (RuntimeException e) {
+            // A bug or a library surprise on one message must not fail the job (it would fail again
+            // on the same message after every restart).
+            return OrderMessage.invalid(deadLetter(payload, sourcePosition, "could not be parsed: " + e, now));
         }
         if (dropped.isEmpty()) {
             return OrderMessage.valid(event);
