@@ -247,4 +247,23 @@ public final class OrderTimeoutOptions {
                     .withDescription("An event dated later than its broker store time plus this gets that "
                             + "limit as its event time (counted in orderTimeout.clampedTimestamps); no event "
                             + "moves the watermark beyond its store time.");
+
+    // ---- event validation: column sizes event fields must fit (DESIGN.md §2) ----------------
+    // Defaults are those of sql/. A required field that does not fit makes its event a dead
+    // letter; an optional one is dropped from its event (with a dead letter naming it).
+
+    public static final ConfigOption<Integer> DB_MAX_ORDER_ID_LENGTH =
+            ConfigOptions.key(PREFIX + "db.max-order-id-length").intType().defaultValue(64)
+                    .withDescription("Characters the order_id columns hold; an event with a longer orderId "
+                            + "is a dead letter.");
+
+    public static final ConfigOption<Integer> DB_MAX_USER_ID_LENGTH =
+            ConfigOptions.key(PREFIX + "db.max-user-id-length").intType().defaultValue(64)
+                    .withDescription("Characters the refund table's user_id column holds; a longer userId is "
+                            + "dropped from its event (a dead letter names it) and the event goes on.");
+
+    public static final ConfigOption<Integer> DB_MAX_PAYMENT_ID_LENGTH =
+            ConfigOptions.key(PREFIX + "db.max-payment-id-length").intType().defaultValue(128)
+                    .withDescription("Characters the refund table's payment_id column holds; a longer paymentId "
+                            + "is dropped from its event (a dead letter names it) and the event goes on.");
 }

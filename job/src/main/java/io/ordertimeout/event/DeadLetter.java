@@ -1,11 +1,15 @@
 package io.ordertimeout.event;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A message that did not parse or validate: kept with its raw bytes, where it came from and
- * why it was rejected, so that it can be inspected and replayed (DESIGN.md §2).
+ * A message that did not parse or validate, or an optional field dropped from an event that went
+ * on without it: kept with the message's raw bytes, where it came from and why (the reason names
+ * the field), so that it can be inspected and replayed (DESIGN.md §2).
  */
 public class DeadLetter {
 
@@ -25,13 +29,32 @@ public class DeadLetter {
         this.rejectedAt = rejectedAt;
     }
 
-    /** The payload as text when it is valid UTF-8-ish, for logs and tables; base64 otherwise. */
+    /**
+     * The payload as the dead-letter table stores it (TEXT): the text itself when it is valid
+     * UTF-8 without a NUL character, otherwise {@code base64:} and the base64 of the raw bytes.
+     * PostgreSQL text rejects NUL ("invalid byte sequence for encoding"), and bytes that are not
+     * UTF-8 would be changed by decoding; either would lose the evidence or fail the insert.
+     */
     public String payloadForDisplay() {
         if (payload == null) {
             return "";
         }
-        String text = new String(payload, StandardCharsets.UTF_8);
-        return text.indexOf('\uFFFD') >= 0 ? "base64:" + Base64.getEncoder().encodeToString(payload) : text;
+        String text = strictUtf8(payload);
+        return text == null || text.indexOf('\u0000') >= 0
+                ? "base64:" + Base64.getEncoder().encodeToString(payload)
+                : text;
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     @Override

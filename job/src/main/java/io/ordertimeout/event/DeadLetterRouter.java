@@ -2,6 +2,7 @@ package io.ordertimeout.event;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -10,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lets valid events through, drops the source's caught-up heartbeats and moves dead letters to
- * {@link #DEAD_LETTERS}, with a counter and a log line (DESIGN.md §2, §6). Log lines are rate-limited so that a producer sending garbage
+ * {@link #DEAD_LETTERS}, with a counter and a log line (DESIGN.md §2, §6). An event whose optional
+ * fields were dropped goes on, and each dropped field is a dead letter too, counted also in
+ * {@code droppedFields}. Log lines are rate-limited so that a producer sending garbage
  * cannot flood the log: at most {@value #LOG_BURST} lines per {@value #LOG_WINDOW_MILLIS} ms, then
  * one line saying how many were not logged.
  */
@@ -25,13 +28,16 @@ public class DeadLetterRouter extends ProcessFunction<OrderMessage, OrderEvent> 
     static final long LOG_WINDOW_MILLIS = 10_000;
 
     private transient Counter deadLetters;
+    private transient Counter droppedFields;
     private transient long windowStart;
     private transient int loggedInWindow;
     private transient long suppressedInWindow;
 
     @Override
     public void open(OpenContext openContext) {
-        deadLetters = getRuntimeContext().getMetricGroup().addGroup("orderTimeout").counter("deadLetters");
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("orderTimeout");
+        deadLetters = metrics.counter("deadLetters");
+        droppedFields = metrics.counter("droppedFields");
     }
 
     @Override
@@ -39,13 +45,17 @@ public class DeadLetterRouter extends ProcessFunction<OrderMessage, OrderEvent> 
         if (message.isHeartbeat()) {
             return; // served the source's watermark generator; not data
         }
+        for (DeadLetter deadLetter : message.deadLetters) {
+            deadLetters.inc();
+            if (message.isValid()) {
+                droppedFields.inc();
+            }
+            logRateLimited(deadLetter);
+            ctx.output(DEAD_LETTERS, deadLetter);
+        }
         if (message.isValid()) {
             out.collect(message.event);
-            return;
         }
-        deadLetters.inc();
-        logRateLimited(message.deadLetter);
-        ctx.output(DEAD_LETTERS, message.deadLetter);
     }
 
     private void logRateLimited(DeadLetter deadLetter) {

@@ -24,11 +24,12 @@ public class OrderMessageDeserializer implements RocketMqDeserializationSchema<O
 
     private static final long serialVersionUID = 1L;
 
-    private final OrderEventParser parser = new OrderEventParser();
+    private final OrderEventParser parser;
     private final long maxClockSkewMillis;
     private transient Counter clampedTimestamps;
 
-    public OrderMessageDeserializer(long maxClockSkewMillis) {
+    public OrderMessageDeserializer(OrderEventParser parser, long maxClockSkewMillis) {
+        this.parser = parser;
         this.maxClockSkewMillis = maxClockSkewMillis;
     }
 

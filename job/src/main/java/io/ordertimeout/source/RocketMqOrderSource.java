@@ -17,6 +17,8 @@ import io.ordertimeout.OrderMessageSource;
 import io.ordertimeout.config.InvalidSettingException;
 import io.ordertimeout.connector.rocketmq.source.RocketMqSource;
 import io.ordertimeout.connector.rocketmq.source.StartingOffsets;
+import io.ordertimeout.event.EventFieldLimits;
+import io.ordertimeout.event.OrderEventParser;
 import io.ordertimeout.event.OrderMessage;
 import java.time.Duration;
 import java.util.Map;
@@ -55,7 +57,8 @@ public final class RocketMqOrderSource implements OrderMessageSource {
                 .setPollBatchSize(positive(config.get(ROCKETMQ_POLL_BATCH_SIZE), ROCKETMQ_POLL_BATCH_SIZE))
                 .setPollTimeout(config.get(ROCKETMQ_POLL_TIMEOUT))
                 .setQueueDiscoveryInterval(config.get(ROCKETMQ_DISCOVERY_INTERVAL))
-                .setDeserializer(new OrderMessageDeserializer(maxClockSkew(config).toMillis()));
+                .setDeserializer(new OrderMessageDeserializer(
+                        new OrderEventParser(EventFieldLimits.from(config)), maxClockSkew(config).toMillis()));
         Optional<String> accessKey = config.getOptional(ROCKETMQ_ACCESS_KEY);
         if (accessKey.isPresent()) {
             String secretKey = config.getOptional(ROCKETMQ_SECRET_KEY)

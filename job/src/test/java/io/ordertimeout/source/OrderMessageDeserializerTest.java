@@ -2,6 +2,7 @@ package io.ordertimeout.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ordertimeout.event.OrderEventParser;
 import io.ordertimeout.event.OrderMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ class OrderMessageDeserializerTest {
     private static final long SKEW = 60_000;
     private static final long STORED = 1_800_000_000_000L;
 
-    private final OrderMessageDeserializer deserializer = new OrderMessageDeserializer(SKEW);
+    private final OrderMessageDeserializer deserializer = new OrderMessageDeserializer(new OrderEventParser(), SKEW);
 
     @Test
     void eventDatedBeyondStoreTimePlusSkewIsClampedAndCounted() {
@@ -43,7 +44,7 @@ class OrderMessageDeserializerTest {
         OrderMessage message = deserialize("{\"type\":\"ORDER_CREATED\"}");
 
         assertThat(message.isValid()).isFalse();
-        assertThat(message.deadLetter.sourcePosition).isEqualTo("orders/broker-a/2/17");
+        assertThat(message.deadLetters[0].sourcePosition).isEqualTo("orders/broker-a/2/17");
         assertThat(deserializer.clampedCount()).isZero();
     }
 
