@@ -73,10 +73,10 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
         OrderState state = orderState.value();
         switch (event.type) {
             case ORDER_CREATED:
-                onCreated(state, event, ctx);
+                onCreated(state, event, ctx, out);
                 break;
             case ORDER_PAID:
-                onPaid(state, event, ctx);
+                onPaid(state, event, ctx, out);
                 break;
             case ORDER_CANCELLED:
                 onCancelled(state, event, ctx);
@@ -86,15 +86,14 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
         }
     }
 
-    private void onCreated(OrderState state, OrderEvent created, Context ctx) throws Exception {
+    private void onCreated(OrderState state, OrderEvent created, Context ctx, Collector<CloseCommand> out)
+            throws Exception {
+        long deadline = created.occurredAt + (created.payTimeoutSeconds != null
+                ? created.payTimeoutSeconds * 1000L
+                : defaultTimeoutMillis);
         if (state == null) {
-            long timeout = created.payTimeoutSeconds != null
-                    ? created.payTimeoutSeconds * 1000L
-                    : defaultTimeoutMillis;
-            OrderState pending = new OrderState(OrderStatus.PENDING, created.occurredAt + timeout);
-            pending.userId = created.userId;
-            pending.amountCents = created.amountCents;
-            pending.currency = created.currency;
+            OrderState pending = new OrderState(OrderStatus.PENDING, deadline);
+            carryOrderDetails(pending, created);
             orderState.update(pending);
             // A deadline already behind the watermark (replay, backfill) fires at the next watermark.
             ctx.timerService().registerEventTimeTimer(pending.deadline);
@@ -107,12 +106,36 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
             case CLOSED:
                 metrics.duplicates.inc();
                 break;
-            default: // PAID_EARLY, CANCELLED: the CREATED comes after the order's fate is known
+            case PAID_EARLY:
+                if (deadline <= state.paidAt) {
+                    // The payment read before this CREATED was made after the deadline: in event
+                    // time the order timed out first. Close it and refund the payment; the database
+                    // decides (a row the payment service set PAID is neither closed nor refunded).
+                    ctx.timerService().deleteEventTimeTimer(state.cleanupAt);
+                    state.deadline = deadline;
+                    carryOrderDetails(state, created);
+                    closeAfterDeadline(state, ctx, out);
+                    refundOnce(state, state.paymentId, state.paidAt, RefundReason.PAID_AFTER_CLOSE, ctx);
+                } else {
+                    // Paid in time: from now on a plain paid order (later CREATEDs are duplicates).
+                    state.status = OrderStatus.PAID;
+                    orderState.update(state);
+                    metrics.ignored.inc();
+                }
+                break;
+            default: // CANCELLED: the CREATED comes after the order's fate is known
                 metrics.ignored.inc();
         }
     }
 
-    private void onPaid(OrderState state, OrderEvent paid, Context ctx) throws Exception {
+    private static void carryOrderDetails(OrderState state, OrderEvent created) {
+        state.userId = created.userId;
+        state.amountCents = created.amountCents;
+        state.currency = created.currency;
+    }
+
+    private void onPaid(OrderState state, OrderEvent paid, Context ctx, Collector<CloseCommand> out)
+            throws Exception {
         if (state == null) {
             OrderState paidEarly = new OrderState(OrderStatus.PAID_EARLY, paid.occurredAt + defaultTimeoutMillis);
             acceptPayment(paidEarly, paid);
@@ -123,6 +146,16 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
             case PENDING:
                 ctx.timerService().deleteEventTimeTimer(state.deadline);
                 pendingOrders--;
+                if (paid.occurredAt >= state.deadline) {
+                    // Paid after the deadline, but read before the watermark passed it (another
+                    // queue, a catch-up, a replay): in event time the close came first. Arrival
+                    // order never decides money (DESIGN.md §3): close, and request the refund; the
+                    // database decides both (the close only touches a pending row, the refund guard
+                    // only writes for a closed or cancelled one).
+                    closeAfterDeadline(state, ctx, out);
+                    refundOnce(state, paymentIdOf(paid), paid.occurredAt, RefundReason.PAID_AFTER_CLOSE, ctx);
+                    break;
+                }
                 acceptPayment(state, paid);
                 finish(state, OrderStatus.PAID, ctx);
                 break;
@@ -189,20 +222,20 @@ public class OrderTimeoutFunction extends KeyedProcessFunction<String, OrderEven
         }
         if (state.status == OrderStatus.PENDING) {
             if (timestamp >= state.deadline) {
-                close(state, ctx, out);
+                pendingOrders--;
+                closeAfterDeadline(state, ctx, out);
             }
         } else if (timestamp >= state.cleanupAt) {
             orderState.clear();
         }
     }
 
-    private void close(OrderState state, OnTimerContext ctx, Collector<CloseCommand> out) throws Exception {
+    private void closeAfterDeadline(OrderState state, Context ctx, Collector<CloseCommand> out) throws Exception {
         CloseCommand close = new CloseCommand(ctx.getCurrentKey(), state.deadline, clock.millis());
         close.userId = state.userId;
         close.amountCents = state.amountCents;
         close.currency = state.currency;
         out.collect(close);
-        pendingOrders--;
         metrics.closes.inc();
         metrics.closeLatenessMillis.update(close.latenessMillis());
         finish(state, OrderStatus.CLOSED, ctx);

@@ -133,6 +133,21 @@ class OrderTimeoutFunctionTest {
         }
 
         @Test
+        void paymentMadeAfterTheDeadlineOfACreatedReadLaterClosesAndRequestsARefund() throws Exception {
+            send(OrderEvent.paid("o-1", DEADLINE + 1_000, "p-1"));
+            send(created("o-1", T0));
+
+            assertThat(closes()).extracting(c -> c.orderId, c -> c.deadline, c -> c.amountCents)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("o-1", DEADLINE, 1299L));
+            assertThat(refunds()).extracting(r -> r.paymentId, r -> r.reason, r -> r.amountCents)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("p-1", RefundReason.PAID_AFTER_CLOSE, 1299L));
+
+            watermark(DEADLINE + RETENTION.toMillis());
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.numEventTimeTimers()).isZero();
+        }
+
+        @Test
         void cancelBeforeCreatedMeansCancelledAndTheLaterCreatedIsIgnored() throws Exception {
             send(OrderEvent.cancelled("o-1", minutes(1)));
             send(created("o-1", T0));
@@ -178,12 +193,30 @@ class OrderTimeoutFunctionTest {
         }
 
         @Test
-        void paymentAfterTheDeadlineButBeforeTheWatermarkStillCountsAsPaid() throws Exception {
-            // The payment service wrote PAID before publishing; the database decides (DESIGN.md §4).
+        void paymentMadeAfterTheDeadlineButReadBeforeTheWatermarkClosesAndRequestsARefund() throws Exception {
+            // In event time the deadline came first; arrival order never decides money (DESIGN.md
+            // §3). The database decides both: a row the payment service set PAID is neither closed
+            // (conditional UPDATE) nor refunded (guard); a row already closed gets its refund.
+            wallClock = DEADLINE + 2_000;
             send(OrderEvent.paid("o-1", DEADLINE + 1_000, "p-1"));
+
+            assertThat(closes()).extracting(c -> c.orderId, c -> c.deadline)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("o-1", DEADLINE));
+            assertThat(refunds()).extracting(r -> r.paymentId, r -> r.reason, r -> r.paidAt)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("p-1", RefundReason.PAID_AFTER_CLOSE, DEADLINE + 1_000));
+
+            watermark(DEADLINE + Duration.ofMinutes(10).toMillis());
+            assertThat(closes()).as("closed once").hasSize(1);
+            assertThat(harness.numEventTimeTimers()).as("only the cleanup timer").isEqualTo(1);
+        }
+
+        @Test
+        void paymentMadeJustBeforeTheDeadlineIsAcceptedAsPaid() throws Exception {
+            send(OrderEvent.paid("o-1", DEADLINE - 1, "p-1"));
 
             watermark(DEADLINE + Duration.ofMinutes(10).toMillis());
             assertThat(closes()).isEmpty();
+            assertThat(refunds()).isEmpty();
         }
 
         @Test

@@ -30,12 +30,14 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * must give exactly the model's closes and refunds, and once every deadline and retention has
  * passed no state and no timer may be left.
  *
- * <p>The model, per order, in arrival order: an order is closed iff its first event is CREATED and
- * a watermark reaches its deadline before any PAID or CANCELLED arrives. The order is "dead" once
- * it is closed or a CANCELLED arrives. The first payment that arrives while the order is not dead is
- * accepted; the accepted payment is refunded when the order dies, and every payment arriving after
- * death is refunded; each paymentId ("" without one) at most once. Further payments while the order
- * is paid and alive are not refunded (counted as extra payments).
+ * <p>The model, per order, in arrival order. The deadline is known once a CREATED has arrived (the
+ * first one counts) unless a CANCELLED came before it. An order is closed when a watermark reaches
+ * its deadline while it has neither an accepted payment nor a cancel, or when it has an accepted
+ * payment made (event time) at or after its deadline: then, in event time, the close came first.
+ * The order is "dead" once it is closed or a CANCELLED arrives. The first payment that arrives
+ * while the order is not dead is accepted; the accepted payment is refunded when the order dies,
+ * and every payment arriving after death is refunded; each paymentId ("" without one) at most
+ * once. Further payments while the order is paid and alive are not refunded (extra payments).
  */
 class OrderTimeoutModelPropertyTest {
 
@@ -83,7 +85,7 @@ class OrderTimeoutModelPropertyTest {
                 .ofMaxSize(40);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 500)
     void closesAndRefundsMatchTheModelAndNoStateIsLeftAfterRetention(@ForAll("histories") List<Step> history)
             throws Exception {
         Model model = new Model();
@@ -190,10 +192,11 @@ class OrderTimeoutModelPropertyTest {
         private final class OrderModel {
             final String orderId;
             boolean anyEvent;
-            Long deadline; // set only when CREATED was the first event
-            boolean paidOrCancelledArrived;
+            Long deadline; // from the first CREATED, unless a CANCELLED came before it
+            boolean cancelled;
             boolean dead;
             String acceptedPayment;
+            long acceptedPaidAt;
             final Set<String> refunded = new LinkedHashSet<>();
 
             OrderModel(String orderId) {
@@ -203,26 +206,29 @@ class OrderTimeoutModelPropertyTest {
             void onEvent(Send send) {
                 boolean first = !anyEvent;
                 anyEvent = true;
+                long occurredAt = T0 + send.minute() * MINUTE;
                 switch (send.type()) {
                     case ORDER_CREATED -> {
-                        if (first) {
+                        if (deadline == null && !cancelled && (first || acceptedPayment != null)) {
                             long timeout = send.payTimeoutSeconds() != null
                                     ? send.payTimeoutSeconds() * 1000L
                                     : TIMEOUT.toMillis();
-                            deadline = T0 + send.minute() * MINUTE + timeout;
+                            deadline = occurredAt + timeout;
+                            closeIfPaidAfterDeadline();
                         }
                     }
                     case ORDER_PAID -> {
-                        paidOrCancelledArrived = true;
                         String paymentId = send.paymentId() == null ? "" : send.paymentId();
                         if (dead) {
                             refund(paymentId);
                         } else if (acceptedPayment == null) {
                             acceptedPayment = paymentId;
+                            acceptedPaidAt = occurredAt;
+                            closeIfPaidAfterDeadline();
                         }
                     }
                     case ORDER_CANCELLED -> {
-                        paidOrCancelledArrived = true;
+                        cancelled = true;
                         if (!dead) {
                             dead = true;
                             if (acceptedPayment != null) {
@@ -233,11 +239,22 @@ class OrderTimeoutModelPropertyTest {
                 }
             }
 
-            void onWatermark(long watermark) {
-                if (deadline != null && !paidOrCancelledArrived && !dead && deadline <= watermark) {
-                    dead = true;
-                    closedOrders.add(orderId);
+            private void closeIfPaidAfterDeadline() {
+                if (deadline != null && acceptedPayment != null && acceptedPaidAt >= deadline) {
+                    close();
+                    refund(acceptedPayment);
                 }
+            }
+
+            void onWatermark(long watermark) {
+                if (deadline != null && acceptedPayment == null && !dead && deadline <= watermark) {
+                    close();
+                }
+            }
+
+            private void close() {
+                dead = true;
+                closedOrders.add(orderId);
             }
 
             private void refund(String paymentId) {
