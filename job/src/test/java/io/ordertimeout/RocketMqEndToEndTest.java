@@ -12,6 +12,7 @@ import io.ordertimeout.testkit.workload.GroundTruthCheck;
 import io.ordertimeout.testkit.workload.GroundTruthReport;
 import io.ordertimeout.testkit.workload.JdbcConnectionFactory;
 import io.ordertimeout.testkit.workload.LiveOrderSimulator;
+import io.ordertimeout.testkit.workload.QueueSelection;
 import io.ordertimeout.testkit.workload.RocketMqEventPublisher;
 import io.ordertimeout.testkit.workload.SqlFlavor;
 import io.ordertimeout.time.WallClock;
@@ -35,11 +36,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The production job end to end: a real RocketMQ broker → the job's RocketMQ source → timeout
  * state on RocksDB → JDBC sinks → a real PostgreSQL, with live orders whose payment service writes
- * the database before it publishes (DESIGN.md §4).
+ * the database before it publishes (DESIGN.md §4), published with the queue chosen by orderId
+ * hash and, like a plain {@code producer.send(msg)}, over the queues in turn (DESIGN.md §2, §3).
  */
 class RocketMqEndToEndTest {
 
@@ -111,9 +115,10 @@ class RocketMqEndToEndTest {
         return job;
     }
 
-    @Test
-    void liveOrdersWithAFailureMidRunEndAsTheGroundTruthSays() throws Exception {
-        String topic = "orders-live";
+    @ParameterizedTest
+    @EnumSource(value = QueueSelection.class, names = {"ORDER_ID_HASH", "ROUND_ROBIN"})
+    void liveOrdersWithAFailureMidRunEndAsTheGroundTruthSays(QueueSelection queues) throws Exception {
+        String topic = "orders-live-" + queues.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         broker.createTopic(topic, 4);
         Duration payTimeout = Duration.ofSeconds(3);
         Configuration config = jobConfig(topic, payTimeout, Duration.ofSeconds(1), Duration.ofSeconds(1));
@@ -125,7 +130,7 @@ class RocketMqEndToEndTest {
         });
 
         GroundTruthReport report;
-        try (RocketMqEventPublisher publisher = RocketMqEventPublisher.start(broker.nameServerAddress(), topic);
+        try (RocketMqEventPublisher publisher = RocketMqEventPublisher.start(broker.nameServerAddress(), topic, queues);
                 LiveOrderSimulator orders = LiveOrderSimulator.builder()
                         .publisher(publisher)
                         .database((JdbcConnectionFactory) database::adminConnection, SqlFlavor.POSTGRES)

@@ -16,6 +16,18 @@ public enum Category {
     CANCELLED,
     /** Cancelled, then paid anyway: CANCELLED plus one refund PAID_AFTER_CANCEL. */
     CANCELLED_THEN_PAID,
+    /**
+     * Cancelled, then paid a few seconds later: the payment service's conditional update found no
+     * pending row and published ORDER_PAID anyway. CANCELLED plus one refund PAID_AFTER_CANCEL,
+     * whichever of the two events the job reads first.
+     */
+    CANCELLED_THEN_PAID_SOON,
+    /**
+     * Paid, then cancelled a few seconds later: the shop's cancel found no pending row and published
+     * ORDER_CANCELLED anyway. PAID, never closed, no refund: the job requests one for the accepted
+     * payment and the database guard turns it down, whichever event the job reads first.
+     */
+    PAID_THEN_CANCELLED_SOON,
     /** Some events sent twice with the same eventId; the outcome of its base category. */
     DUPLICATED,
     /** Payment or cancel emitted before the CREATED event (within the out-of-orderness bound). */

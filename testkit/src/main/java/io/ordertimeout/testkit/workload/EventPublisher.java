@@ -1,8 +1,10 @@
 package io.ordertimeout.testkit.workload;
 
 /**
- * Sends one order event message. Implementations must be thread-safe and keep the order of
- * messages with the same key (the job relies on per-order order, e.g. cancel before payment).
+ * Sends one order event message. Implementations must be thread-safe. They need not keep the
+ * order of messages with the same key: like real shops, whose order and payment services publish
+ * with their own producers, an implementation may spread one order's events over several queues
+ * (see {@link QueueSelection}), and the job's results must not depend on it (DESIGN.md §2, §3).
  */
 @FunctionalInterface
 public interface EventPublisher {

@@ -15,8 +15,18 @@ public final class ExpectedOutcome {
     private final Map<String, ExpectedOrder> orders;
     private final Set<ExpectedRefund> refunds;
     private final int deadLetters;
+    private final int guardedRefundRequests;
 
     public ExpectedOutcome(Collection<ExpectedOrder> orders, Collection<ExpectedRefund> refunds, int deadLetters) {
+        this(orders, refunds, deadLetters, 0);
+    }
+
+    /**
+     * @param guardedRefundRequests refund requests the job must emit that the database guard turns
+     *     down (a cancel that met an accepted payment, DESIGN.md §3); no row for them
+     */
+    public ExpectedOutcome(Collection<ExpectedOrder> orders, Collection<ExpectedRefund> refunds, int deadLetters,
+            int guardedRefundRequests) {
         Map<String, ExpectedOrder> byId = new LinkedHashMap<>();
         for (ExpectedOrder order : orders) {
             if (byId.put(order.orderId(), order) != null) {
@@ -31,6 +41,7 @@ public final class ExpectedOutcome {
         this.orders = Collections.unmodifiableMap(byId);
         this.refunds = Collections.unmodifiableSet(new LinkedHashSet<>(refunds));
         this.deadLetters = deadLetters;
+        this.guardedRefundRequests = guardedRefundRequests;
     }
 
     /** Every order of the workload by id, in creation order. */
@@ -66,6 +77,14 @@ public final class ExpectedOutcome {
         return deadLetters;
     }
 
+    /**
+     * Refund requests the job must emit that the database guard turns down: a cancel that met a
+     * payment the database had accepted. The job's refund counter is {@code refunds().size()} plus this.
+     */
+    public int guardedRefundRequests() {
+        return guardedRefundRequests;
+    }
+
     public Map<Category, Integer> categoryCounts() {
         Map<Category, Integer> counts = new EnumMap<>(Category.class);
         for (ExpectedOrder order : orders.values()) {
@@ -85,6 +104,6 @@ public final class ExpectedOutcome {
     @Override
     public String toString() {
         return "ExpectedOutcome{orders=" + orders.size() + " " + statusCounts() + ", refunds=" + refunds.size()
-                + ", deadLetters=" + deadLetters + ", categories=" + categoryCounts() + "}";
+                + ", guardedRefundRequests=" + guardedRefundRequests + ", deadLetters=" + deadLetters + ", categories=" + categoryCounts() + "}";
     }
 }

@@ -31,11 +31,14 @@ import org.slf4j.LoggerFactory;
  *       first; the event is published whatever the outcome. If no row was updated because the
  *       job had closed the order (or it was cancelled) a refund is expected;</li>
  *   <li>CANCELLED: the same conditional update to CANCELLED; a cancel that finds the order no
- *       longer pending is refused and not published.</li>
+ *       longer pending is refused and not published, except for PAID_THEN_CANCELLED_SOON orders,
+ *       whose shop publishes ORDER_CANCELLED anyway (then the job requests a refund of the accepted
+ *       payment that the database guard turns down).</li>
  * </ul>
  * The expected outcome is kept from what really happened in the database, so that
  * {@link GroundTruthCheck} can judge the run after a drain period. All events of one order are
- * handled by one worker thread (chosen by orderId), which keeps their order.
+ * handled by one worker thread (chosen by orderId), which keeps the order in which they are
+ * published; the publisher may still spread them over queues (see {@link QueueSelection}).
  *
  * <p>Lifecycle: {@link #start()}, creation stops by itself after maxOrders or maxDuration (or
  * {@link #stopCreating()}); {@link #awaitFollowUps(Duration)} waits for the last scheduled
@@ -64,6 +67,7 @@ public final class LiveOrderSimulator implements AutoCloseable {
     private final ConcurrentSkipListMap<String, ExpectedOrder> expectedOrders = new ConcurrentSkipListMap<>();
     private final Map<String, ExpectedRefund> expectedRefunds = new ConcurrentHashMap<>();
     private final AtomicInteger expectedDeadLetters = new AtomicInteger();
+    private final AtomicInteger guardedRefundRequests = new AtomicInteger();
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong paid = new AtomicLong();
@@ -75,6 +79,7 @@ public final class LiveOrderSimulator implements AutoCloseable {
     private final AtomicLong outOfOrder = new AtomicLong();
     private final AtomicLong invalid = new AtomicLong();
     private final AtomicLong cancelsRefused = new AtomicLong();
+    private final AtomicLong cancelsAfterPayment = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     /** Creator thread only. */
     private int invalidPlanned;
@@ -174,7 +179,7 @@ public final class LiveOrderSimulator implements AutoCloseable {
     public LiveCounters counters() {
         return new LiveCounters(created.get(), paid.get(), cancelled.get(), latePaid.get(), latePaidBeforeClose.get(),
                 paidAfterCancel.get(), duplicates.get(), outOfOrder.get(), invalid.get(), cancelsRefused.get(),
-                failures.get(), backlog.get());
+                cancelsAfterPayment.get(), failures.get(), backlog.get());
     }
 
     /**
@@ -183,7 +188,7 @@ public final class LiveOrderSimulator implements AutoCloseable {
      */
     public ExpectedOutcome expectedOutcome() {
         return new ExpectedOutcome(new ArrayList<>(expectedOrders.values()), new ArrayList<>(expectedRefunds.values()),
-                expectedDeadLetters.get());
+                expectedDeadLetters.get(), guardedRefundRequests.get());
     }
 
     /** Stops creating and drops actions not yet done; the expected outcome stays consistent with what was done. */
@@ -262,6 +267,15 @@ public final class LiveOrderSimulator implements AutoCloseable {
                 plan.cancelAfterMs = between(0.05, 0.3, timeoutMs);
                 plan.payAfterMs = plan.cancelAfterMs + 500 + (long) (random.nextDouble() * 0.2 * timeoutMs);
             }
+            case CANCELLED_THEN_PAID_SOON -> {
+                plan.cancelAfterMs = between(0.05, 0.3, timeoutMs);
+                plan.payAfterMs = plan.cancelAfterMs + soonGap(timeoutMs);
+            }
+            case PAID_THEN_CANCELLED_SOON -> {
+                plan.payAfterMs = between(0.05, 0.3, timeoutMs);
+                plan.cancelAfterMs = plan.payAfterMs + soonGap(timeoutMs);
+                plan.publishCancelAnyway = true;
+            }
             case OUT_OF_ORDER -> plan.payFirst = random.nextBoolean();
             case NEVER_PAID -> { }
             default -> throw new IllegalStateException("Unplanned category " + base);
@@ -274,6 +288,11 @@ public final class LiveOrderSimulator implements AutoCloseable {
         }
         plan.invalidSequence = random.nextDouble() < invalidFraction ? ++invalidPlanned : 0;
         worker(orderId).schedule(() -> create(plan), 0);
+    }
+
+    /** "Within a few seconds": 100 ms to 2 s, at most 0.3 × the pay timeout. */
+    private long soonGap(long timeoutMs) {
+        return 100 + (long) (random.nextDouble() * Math.min(1900, 0.3 * timeoutMs));
     }
 
     private long between(double from, double to, long timeoutMs) {
@@ -306,6 +325,7 @@ public final class LiveOrderSimulator implements AutoCloseable {
         long payAfterMs = -1;
         long cancelAfterMs = -1;
         boolean payFirst;
+        boolean publishCancelAnyway;
         boolean duplicateCreated;
         boolean duplicateFollowUps;
         long duplicateDelayMs;
@@ -315,6 +335,15 @@ public final class LiveOrderSimulator implements AutoCloseable {
 
         String paymentId() {
             return "pay-" + orderId;
+        }
+
+        /** The second follow-up of an order gets eventId suffix -e3. */
+        String paySuffix() {
+            return cancelAfterMs >= 0 && cancelAfterMs < payAfterMs ? "-e3" : "-e2";
+        }
+
+        String cancelSuffix() {
+            return payAfterMs >= 0 && payAfterMs < cancelAfterMs ? "-e3" : "-e2";
         }
     }
 
@@ -358,10 +387,10 @@ public final class LiveOrderSimulator implements AutoCloseable {
             worker.schedule(() -> publishInvalid(kind, plan.invalidSequence), 0);
         }
         if (plan.cancelAfterMs >= 0) {
-            worker.schedule(() -> cancel(plan, "-e2"), plan.cancelAfterMs);
+            worker.schedule(() -> cancel(plan, plan.cancelSuffix()), plan.cancelAfterMs);
         }
         if (plan.payAfterMs >= 0) {
-            worker.schedule(() -> pay(plan, plan.cancelAfterMs >= 0 ? "-e3" : "-e2"), plan.payAfterMs);
+            worker.schedule(() -> pay(plan, plan.paySuffix()), plan.payAfterMs);
         }
     }
 
@@ -414,19 +443,32 @@ public final class LiveOrderSimulator implements AutoCloseable {
     private void cancel(OrderPlan plan, String eventSuffix) throws SQLException {
         Connection connection = worker(plan.orderId).connection();
         long now = System.currentTimeMillis();
-        if (!updateIfPending(connection, plan.orderId, OrderRowStatus.CANCELLED)) {
+        boolean updated = updateIfPending(connection, plan.orderId, OrderRowStatus.CANCELLED);
+        boolean guardedRefund = false;
+        if (updated) {
+            setOutcome(plan.orderId, OrderRowStatus.CANCELLED,
+                    now >= plan.deadline ? AuditExpectation.ALLOWED : AuditExpectation.FORBIDDEN);
+        } else if (plan.publishCancelAnyway) {
+            // The shop publishes its cancel although the order is no longer pending. If the row
+            // says PAID, the job requests a refund of that payment and the guard turns it down.
+            guardedRefund = OrderRowStatus.PAID.name().equals(currentStatus(connection, plan.orderId));
+        } else {
             // The order service refuses to cancel an order that is no longer pending.
             cancelsRefused.incrementAndGet();
             return;
         }
-        setOutcome(plan.orderId, OrderRowStatus.CANCELLED,
-                now >= plan.deadline ? AuditExpectation.ALLOWED : AuditExpectation.FORBIDDEN);
         byte[] json = EventJson.cancelled(plan.orderId, plan.orderId + eventSuffix, now, plan.epochMillis);
         try {
             publisher.publish(plan.orderId, EventKind.CANCELLED.tag(), json);
         } catch (RuntimeException e) {
-            setOutcome(plan.orderId, OrderRowStatus.CANCELLED, AuditExpectation.ALLOWED);
+            if (updated) {
+                setOutcome(plan.orderId, OrderRowStatus.CANCELLED, AuditExpectation.ALLOWED);
+            }
             throw e;
+        }
+        if (guardedRefund) {
+            guardedRefundRequests.incrementAndGet();
+            cancelsAfterPayment.incrementAndGet();
         }
         cancelled.incrementAndGet();
         if (plan.duplicateFollowUps) {
@@ -560,6 +602,8 @@ public final class LiveOrderSimulator implements AutoCloseable {
             mix.put(Category.PAID_LATE, 0.05);
             mix.put(Category.CANCELLED, 0.06);
             mix.put(Category.CANCELLED_THEN_PAID, 0.03);
+            mix.put(Category.CANCELLED_THEN_PAID_SOON, 0.02);
+            mix.put(Category.PAID_THEN_CANCELLED_SOON, 0.02);
             mix.put(Category.DUPLICATED, 0.04);
             mix.put(Category.OUT_OF_ORDER, 0.02);
             return mix;

@@ -28,8 +28,14 @@ import java.util.Random;
  *       events with eventTime ≥ deadline + B + 1 s: the watermark has passed its deadline and
  *       the order is closed before the payment is read.</li>
  * </ul>
- * Both are checked after generation; a violation throws {@link IllegalStateException}. Against
- * a real broker the publisher must keep per-key order (one queue per orderId).
+ * Both are checked after generation; a violation throws {@link IllegalStateException}.
+ *
+ * <p>Some orders' events are emitted out of event-time order on purpose (OUT_OF_ORDER, and half of
+ * the *_SOON orders: the payment before the cancel or the other way round), always within the
+ * bound. The list may also be spread over several queues or splits (any {@link QueueSelection}):
+ * the expected outcome does not depend on the order in which the job reads one order's events,
+ * provided no split is read more than about {@code latePaymentMargin − B} of event time ahead of
+ * another, so that a late payment is still read after its order's close.
  */
 public final class OrderWorkload {
 
@@ -162,6 +168,7 @@ public final class OrderWorkload {
         private final List<InitialOrderRow> rows = new ArrayList<>();
         private long sequence;
         private long lastLatePayment = Long.MIN_VALUE;
+        private int guardedRefundRequests;
 
         Generator(WorkloadSpec spec) {
             this.spec = spec;
@@ -193,7 +200,7 @@ public final class OrderWorkload {
                 events.add(draft.event);
             }
             return new OrderWorkload(spec, Collections.unmodifiableList(events),
-                    new ExpectedOutcome(orders, refunds, spec.invalidMessages()),
+                    new ExpectedOutcome(orders, refunds, spec.invalidMessages(), guardedRefundRequests),
                     Collections.unmodifiableList(rows), fillers, minWitnesses);
         }
 
@@ -297,6 +304,41 @@ public final class OrderWorkload {
                     initialStatus = OrderRowStatus.CANCELLED;
                     break;
                 }
+                case CANCELLED_THEN_PAID_SOON:
+                case PAID_THEN_CANCELLED_SOON: {
+                    originals.add(draft(createdEvent, jittered(created), Role.NONE, deadline, 0));
+                    boolean cancelFirst = base == Category.CANCELLED_THEN_PAID_SOON;
+                    long gap = soonGap();
+                    long firstAt = created + inTimeDelayLeaving(gap);
+                    long secondAt = firstAt + gap;
+                    WorkloadEvent cancel = cancelled(orderId, cancelFirst ? "-e2" : "-e3",
+                            cancelFirst ? firstAt : secondAt);
+                    WorkloadEvent pay = paid(orderId, cancelFirst ? "-e3" : "-e2", cancelFirst ? secondAt : firstAt,
+                            paymentId);
+                    WorkloadEvent first = cancelFirst ? cancel : pay;
+                    WorkloadEvent second = cancelFirst ? pay : cancel;
+                    if (random.nextBoolean()) {
+                        long firstEmit = jittered(firstAt);
+                        originals.add(draft(first, firstEmit, Role.BEFORE_DEADLINE, deadline, 1));
+                        originals.add(draft(second, Math.max(jittered(secondAt), firstEmit + 1), Role.BEFORE_DEADLINE,
+                                deadline, 2));
+                    } else {
+                        // The later event overtakes the earlier one (another queue, another
+                        // producer), within the out-of-orderness bound: gap + B / 4 < B.
+                        originals.add(draft(second, secondAt, Role.BEFORE_DEADLINE, deadline, 1));
+                        originals.add(draft(first, secondAt + 1 + randomUpTo(boundMs / 4), Role.BEFORE_DEADLINE,
+                                deadline, 2));
+                    }
+                    if (cancelFirst) {
+                        refunds.add(new ExpectedRefund(orderId, paymentId, ExpectedRefund.Reason.PAID_AFTER_CANCEL));
+                        finalStatus = OrderRowStatus.CANCELLED;
+                    } else {
+                        guardedRefundRequests++;
+                        finalStatus = OrderRowStatus.PAID;
+                    }
+                    initialStatus = finalStatus;
+                    break;
+                }
                 case OUT_OF_ORDER: {
                     // The follow-up happens shortly after creation but is emitted first; both
                     // emission delays stay below B / 2, a swap within the out-of-orderness bound.
@@ -379,6 +421,23 @@ public final class OrderWorkload {
         private long inTimeDelay() {
             long earliest = spec.earliestFollowUpDelay().toMillis();
             long latest = spec.latestInTimeDelay().toMillis();
+            long typicalLatest = Math.max(earliest, Math.min(latest, timeoutMs / 2));
+            return earliest + randomUpTo(typicalLatest - earliest);
+        }
+
+        /**
+         * Event-time distance between a cancel and a payment "within a few seconds": 200 ms to B / 2,
+         * so that the later one can be emitted first and still be within the bound.
+         */
+        private long soonGap() {
+            long span = spec.latestInTimeDelay().toMillis() - spec.earliestFollowUpDelay().toMillis();
+            return Math.min(span / 2, 200 + randomUpTo(Math.max(0, boundMs / 2 - 200)));
+        }
+
+        /** Like {@link #inTimeDelay()}, but leaves {@code room} before the latest in-time event. */
+        private long inTimeDelayLeaving(long room) {
+            long earliest = spec.earliestFollowUpDelay().toMillis();
+            long latest = spec.latestInTimeDelay().toMillis() - room;
             long typicalLatest = Math.max(earliest, Math.min(latest, timeoutMs / 2));
             return earliest + randomUpTo(typicalLatest - earliest);
         }

@@ -194,6 +194,8 @@ public final class WorkloadSpec {
             mix.put(Category.PAID_LATE, 0.08);
             mix.put(Category.CANCELLED, 0.08);
             mix.put(Category.CANCELLED_THEN_PAID, 0.04);
+            mix.put(Category.CANCELLED_THEN_PAID_SOON, 0.03);
+            mix.put(Category.PAID_THEN_CANCELLED_SOON, 0.03);
             mix.put(Category.DUPLICATED, 0.06);
             mix.put(Category.OUT_OF_ORDER, 0.04);
             return mix;
