@@ -88,15 +88,21 @@ public final class SqlErrorClassifier {
                 + specific.getMessage();
     }
 
+    /**
+     * SQLState and vendor code first; the exception's class only when they say nothing, because
+     * drivers map states to classes loosely (MariaDB Connector/J throws a
+     * {@link java.sql.SQLTransientConnectionException} for every state it has no class for,
+     * including a trigger's {@code SIGNAL SQLSTATE '45000'}).
+     */
     private static Kind classifyOne(SQLException e) {
-        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
-            return Kind.TRANSIENT;
-        }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String stateClass = state.length() >= 2 ? state.substring(0, 2) : "";
         int code = e.getErrorCode();
         if (TRANSIENT_STATES.contains(state) || MYSQL_TRANSIENT_CODES.contains(code)) {
             return Kind.TRANSIENT;
+        }
+        if (RECORD_STATES.contains(state) || MYSQL_RECORD_CODES.contains(code)) {
+            return Kind.RECORD;
         }
         switch (stateClass) {
             case "08", "40", "53", "57":
@@ -106,8 +112,8 @@ public final class SqlErrorClassifier {
             default:
                 break;
         }
-        if (RECORD_STATES.contains(state) || MYSQL_RECORD_CODES.contains(code)) {
-            return Kind.RECORD;
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
+            return Kind.TRANSIENT;
         }
         return Kind.UNCLASSIFIED;
     }

@@ -157,6 +157,11 @@ public final class TransactionalJdbcWriter<IN, OUT> extends AbstractStreamOperat
         }
     }
 
+    /** Retries so far (the {@code sinkRetries} counter), for tests. */
+    long retryCount() {
+        return retries.getCount();
+    }
+
     private void flush() throws Exception {
         if (batch.isEmpty()) {
             return;

@@ -39,6 +39,13 @@ class SqlErrorClassifierTest {
     }
 
     @Test
+    void theStateDecidesBeforeTheExceptionClass() {
+        // MariaDB Connector/J throws SQLTransientConnectionException for states it has no class for.
+        assertThat(SqlErrorClassifier.classify(new SQLTransientConnectionException("refused", "45000", 1644)))
+                .isEqualTo(RECORD);
+    }
+
+    @Test
     void whatWeDoNotUnderstandIsNeverARecordError() {
         assertThat(SqlErrorClassifier.classify(error("42501", 0))).isEqualTo(UNCLASSIFIED); // permission denied
         assertThat(SqlErrorClassifier.classify(error("42601", 0))).isEqualTo(UNCLASSIFIED); // syntax error
