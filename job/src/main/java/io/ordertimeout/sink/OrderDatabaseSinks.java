@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The uids are new ({@code jdbc-*-writer}): the connector sinks of the first version
  * ({@code jdbc-close-orders}, {@code jdbc-close-audit}, {@code jdbc-refund-requests},
- * {@code jdbc-dead-letters}) are gone, so restoring one of their savepoints needs
- * {@code --allowNonRestoredState} (their state was empty, nothing is lost).
+ * {@code jdbc-dead-letters}) are gone. Their at-least-once writers kept no state; should a
+ * savepoint of that version still be refused for them, restore it with
+ * {@code --allowNonRestoredState}: nothing is lost. The new writers keep no state either: they
+ * flush before every checkpoint barrier.
  */
 public final class OrderDatabaseSinks {
 
