@@ -25,12 +25,13 @@ public interface BatchStatements<IN, OUT> extends Serializable {
      * Runs the statements for {@code batch} on {@code connection}, whose autocommit is off; the
      * caller commits, or rolls back when this throws.
      *
-     * @param lastAttempt whether the caller will not retry after a transient error; an
-     *     implementation that asks for a later look (by throwing a {@link java.sql.SQLTransientException})
-     *     must decide instead when this is set
-     * @return one outcome per record, in the batch's order
+     * @param mustDecide whether every record must get its outcome now (before a checkpoint barrier,
+     *     at the end of input); otherwise a record whose outcome depends on a change still on its
+     *     way may be left undecided
+     * @return one outcome per record, in the batch's order; {@code null} for a record left
+     *     undecided, which the writer applies again with a later batch
      */
-    List<OUT> apply(Connection connection, List<IN> batch, boolean lastAttempt) throws SQLException;
+    List<OUT> apply(Connection connection, List<IN> batch, boolean mustDecide) throws SQLException;
 
     /** Counts an outcome once its transaction has committed. */
     void committed(OUT outcome);

@@ -53,12 +53,12 @@ final class CloseStatements implements BatchStatements<CloseCommand, CloseResult
 
     @Override
     public void open(MetricGroup orderTimeoutMetrics) {
-        applied = orderTimeoutMetrics.counter("closesApplied");
-        notPending = orderTimeoutMetrics.counter("closesNotPending");
+        applied = orderTimeoutMetrics.counter("appliedCloses");
+        notPending = orderTimeoutMetrics.counter("notPendingCloses");
     }
 
     @Override
-    public List<CloseResult> apply(Connection connection, List<CloseCommand> batch, boolean lastAttempt)
+    public List<CloseResult> apply(Connection connection, List<CloseCommand> batch, boolean mustDecide)
             throws SQLException {
         int[] updated;
         try (PreparedStatement update = connection.prepareStatement(close.query())) {

@@ -33,11 +33,11 @@ final class DeadLetterStatements implements BatchStatements<DeadLetter, DeadLett
 
     @Override
     public void open(MetricGroup orderTimeoutMetrics) {
-        stored = orderTimeoutMetrics.counter("deadLettersStored");
+        stored = orderTimeoutMetrics.counter("storedDeadLetters");
     }
 
     @Override
-    public List<DeadLetter> apply(Connection connection, List<DeadLetter> batch, boolean lastAttempt)
+    public List<DeadLetter> apply(Connection connection, List<DeadLetter> batch, boolean mustDecide)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(insert.query())) {
             for (DeadLetter letter : batch) {

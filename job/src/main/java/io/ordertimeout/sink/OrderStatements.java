@@ -4,6 +4,7 @@ import io.ordertimeout.config.OrderTimeoutOptions;
 import io.ordertimeout.core.CloseCommand;
 import io.ordertimeout.core.RefundRequest;
 import io.ordertimeout.event.DeadLetter;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,7 @@ public final class OrderStatements {
     private final String refundTable;
     private final String orderStatusQuery;
     private final String pendingStatus;
+    private final List<String> refundableStatuses;
 
     public OrderStatements(JdbcSinkSettings settings) {
         SqlDialect dialect = settings.dialect();
@@ -40,6 +42,7 @@ public final class OrderStatements {
         this.orderStatusQuery = "SELECT " + settings.statusColumn() + " FROM " + settings.ordersTable()
                 + " WHERE " + settings.orderIdColumn() + " = ?";
         this.pendingStatus = settings.pendingStatus();
+        this.refundableStatuses = List.copyOf(settings.refundableStatuses());
     }
 
     /** Closes the order only while it is still pending: idempotent, never touches a paid order. */
@@ -93,6 +96,11 @@ public final class OrderStatements {
     /** The order row's status, binding the order id (no row: no result). */
     public String orderStatusQuery() {
         return orderStatusQuery;
+    }
+
+    /** The refund guard's statuses (db.refundable-statuses). */
+    public List<String> refundableStatuses() {
+        return refundableStatuses;
     }
 
     /** The status of an order awaiting payment (db.pending-status). */

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
@@ -16,11 +15,14 @@ import org.apache.flink.metrics.MetricGroup;
  * replay (the row exists: still {@link RefundOutcome#WRITTEN}, so its event is sent again) or the
  * guard (the order row is not in a refundable status: {@link RefundOutcome#BLOCKED_BY_GUARD}).
  *
- * <p>A refund whose order row is still in the <em>pending</em> status is looked at again later:
- * the payment service writes the order's status before it publishes ORDER_PAID, and the shop
- * before ORDER_CANCELLED, so a pending row means that a status change is still on its way — most
- * often the job's own close, which another writer applies. It is retried like a transient error
- * (with backoff) and decided on the last attempt, so it can never fail the job.
+ * <p>A refund whose order row is still in the <em>pending</em> status is left undecided until the
+ * next checkpoint barrier (or the end of input): the payment service writes the order's status
+ * before it publishes ORDER_PAID, and the shop before ORDER_CANCELLED, so a pending row means a
+ * status change is still on its way — the job's own close of that order, applied by the close
+ * writer. That writer is chained to the state machine, which emitted the close before the refund
+ * and flushes it before forwarding the barrier; this writer is not chained, so when the barrier
+ * reaches it every close decided before the refund is committed, and the guard's answer is final.
+ * The same holds for a row that turns refundable between the INSERT and the status read.
  */
 final class RefundStatements implements BatchStatements<RefundRequest, RefundResult> {
 
@@ -30,6 +32,7 @@ final class RefundStatements implements BatchStatements<RefundRequest, RefundRes
     private final String existingRefundQuery;
     private final String orderStatusQuery;
     private final String pendingStatus;
+    private final List<String> refundableStatuses;
     private final SqlDialect dialect;
 
     private transient Counter written;
@@ -40,6 +43,7 @@ final class RefundStatements implements BatchStatements<RefundRequest, RefundRes
         this.existingRefundQuery = statements.existingRefundQuery();
         this.orderStatusQuery = statements.orderStatusQuery();
         this.pendingStatus = statements.pendingStatus();
+        this.refundableStatuses = statements.refundableStatuses();
         this.dialect = dialect;
     }
 
@@ -55,12 +59,12 @@ final class RefundStatements implements BatchStatements<RefundRequest, RefundRes
 
     @Override
     public void open(MetricGroup orderTimeoutMetrics) {
-        written = orderTimeoutMetrics.counter("refundsWritten");
-        blocked = orderTimeoutMetrics.counter("refundsBlockedByGuard");
+        written = orderTimeoutMetrics.counter("writtenRefunds");
+        blocked = orderTimeoutMetrics.counter("guardBlockedRefunds");
     }
 
     @Override
-    public List<RefundResult> apply(Connection connection, List<RefundRequest> batch, boolean lastAttempt)
+    public List<RefundResult> apply(Connection connection, List<RefundRequest> batch, boolean mustDecide)
             throws SQLException {
         int[] inserted;
         try (PreparedStatement insert = connection.prepareStatement(refund.query())) {
@@ -71,7 +75,6 @@ final class RefundStatements implements BatchStatements<RefundRequest, RefundRes
             inserted = insert.executeBatch();
         }
         List<RefundResult> results = new ArrayList<>(batch.size());
-        List<String> stillPending = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             RefundRequest request = batch.get(i);
             RefundOutcome outcome;
@@ -79,15 +82,12 @@ final class RefundStatements implements BatchStatements<RefundRequest, RefundRes
                 outcome = RefundOutcome.WRITTEN;
             } else {
                 outcome = RefundOutcome.BLOCKED_BY_GUARD;
-                if (!lastAttempt && pendingStatus.equals(orderStatus(connection, request.orderId))) {
-                    stillPending.add(request.orderId);
+                if (!mustDecide && mayChangeSoon(orderStatus(connection, request.orderId))) {
+                    results.add(null); // undecided: applied again with a later batch
+                    continue;
                 }
             }
             results.add(new RefundResult(request, outcome));
-        }
-        if (!stillPending.isEmpty()) {
-            throw new SQLTransientException("refund guard: order row(s) " + stillPending
-                    + " still pending; a status change (e.g. the job's close) is on its way");
         }
         return results;
     }
@@ -105,6 +105,15 @@ final class RefundStatements implements BatchStatements<RefundRequest, RefundRes
                 return rows.next();
             }
         }
+    }
+
+    /**
+     * Pending: the status change the refund depends on is still on its way. Refundable: it landed
+     * between the INSERT and this read (PostgreSQL's READ COMMITTED gives each statement its own
+     * snapshot), so the INSERT is worth running again.
+     */
+    private boolean mayChangeSoon(String status) {
+        return pendingStatus.equals(status) || refundableStatuses.contains(status);
     }
 
     private String orderStatus(Connection connection, String orderId) throws SQLException {

@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Flushing.</b> A batch is written when it has {@code batchSize} records, when its oldest
  * record has waited {@code batchInterval} (a processing-time timer), before every checkpoint
  * barrier ({@link #prepareSnapshotPreBarrier}: everything read before the barrier is in the
- * database and its outcomes are emitted before the barrier, so nothing needs to be kept in state)
- * and at the end of input. The statements are idempotent, so a replay after a restart is harmless.
+ * database, decided, and its outcomes are emitted before the barrier, so nothing needs to be kept
+ * in state) and at the end of input. Records the statements leave undecided (see
+ * {@link BatchStatements#apply}) go again with the next batch, at the latest before the next
+ * barrier. The statements are idempotent, so a replay after a restart is harmless.
  *
  * <p><b>Errors</b> ({@link SqlErrorClassifier}). A record error rolls the batch back and writes its
  * records one transaction each: a rejected record becomes a {@link DeadLetter} on {@link #REJECTED}
@@ -68,13 +70,15 @@ public final class TransactionalJdbcWriter<IN, OUT> extends AbstractStreamOperat
     private final boolean rejectsToDeadLetters;
 
     private transient List<IN> batch;
-    private transient long batchNumber;
+    /** Records whose outcome could not be decided yet; applied again with the next batch. */
+    private transient List<IN> undecided;
+    private transient boolean flushScheduled;
     private transient JdbcConnectionProvider connections;
     private transient String taskName;
     private transient Counter retries;
     private transient Counter rejected;
     private transient Counter deadLetters;
-    private transient Counter deadLettersDropped;
+    private transient Counter droppedDeadLetters;
 
     /**
      * @param rejectsToDeadLetters whether rejected records go to {@link #REJECTED}; false for the
@@ -100,9 +104,10 @@ public final class TransactionalJdbcWriter<IN, OUT> extends AbstractStreamOperat
         if (rejectsToDeadLetters) {
             deadLetters = metrics.counter("deadLetters");
         } else {
-            deadLettersDropped = metrics.counter("deadLettersDropped");
+            droppedDeadLetters = metrics.counter("droppedDeadLetters");
         }
         batch = new ArrayList<>(Math.min(batchSize, 1024));
+        undecided = new ArrayList<>();
         connections = new SimpleJdbcConnectionProvider(connectionOptions);
         taskName = getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
     }
@@ -111,33 +116,40 @@ public final class TransactionalJdbcWriter<IN, OUT> extends AbstractStreamOperat
     public void processElement(StreamRecord<IN> element) throws Exception {
         batch.add(element.getValue());
         if (batch.size() >= batchSize) {
-            flush();
-        } else if (batch.size() == 1 && batchIntervalMillis > 0) {
-            long number = batchNumber;
-            long due = getProcessingTimeService().getCurrentProcessingTime() + batchIntervalMillis;
-            getProcessingTimeService().registerTimer(due, time -> {
-                if (batchNumber == number) {
-                    flush();
-                }
-            });
+            flush(false);
+        } else {
+            scheduleFlush();
         }
     }
 
+    /** Everything before the barrier is written and decided, and its outcomes emitted before it. */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
+        flush(true);
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void endInput() throws Exception {
-        flush();
+        flush(true);
     }
 
     @Override
     public void finish() throws Exception {
-        flush();
+        flush(true);
         super.finish();
+    }
+
+    private void scheduleFlush() {
+        if (flushScheduled || batchIntervalMillis <= 0) {
+            return;
+        }
+        flushScheduled = true;
+        long due = getProcessingTimeService().getCurrentProcessingTime() + batchIntervalMillis;
+        getProcessingTimeService().registerTimer(due, time -> {
+            flushScheduled = false;
+            flush(false);
+        });
     }
 
     @Override
@@ -162,20 +174,24 @@ public final class TransactionalJdbcWriter<IN, OUT> extends AbstractStreamOperat
         return retries.getCount();
     }
 
-    private void flush() throws Exception {
-        if (batch.isEmpty()) {
+    private void flush(boolean mustDecide) throws Exception {
+        if (batch.isEmpty() && undecided.isEmpty()) {
             return;
         }
-        List<IN> records = batch;
+        List<IN> records = undecided;
+        records.addAll(batch);
         batch = new ArrayList<>(Math.min(batchSize, 1024));
-        batchNumber++;
-        write(records);
+        undecided = new ArrayList<>();
+        write(records, mustDecide);
+        if (!undecided.isEmpty()) {
+            scheduleFlush();
+        }
     }
 
-    private void write(List<IN> records) throws Exception {
+    private void write(List<IN> records, boolean mustDecide) throws Exception {
         List<OUT> outcomes;
         try {
-            outcomes = writeWithRetries(records);
+            outcomes = writeWithRetries(records, mustDecide);
         } catch (RecordRejected rejection) {
             if (records.size() == 1) {
                 reject(records.get(0), rejection.error);
@@ -184,23 +200,28 @@ public final class TransactionalJdbcWriter<IN, OUT> extends AbstractStreamOperat
             LOG.warn("{}: the database rejected a record of a batch of {} ({}); writing them one by one",
                     taskName, records.size(), SqlErrorClassifier.describe(rejection.error));
             for (IN record : records) {
-                write(List.of(record));
+                write(List.of(record), mustDecide);
             }
             return;
         }
-        for (OUT outcome : outcomes) {
+        for (int i = 0; i < outcomes.size(); i++) {
+            OUT outcome = outcomes.get(i);
+            if (outcome == null) {
+                undecided.add(records.get(i));
+                continue;
+            }
             statements.committed(outcome);
             output.collect(new StreamRecord<>(outcome));
         }
     }
 
     /** One transaction for {@code records}: committed outcomes, or a record error, or an exception after the retries. */
-    private List<OUT> writeWithRetries(List<IN> records) throws Exception {
+    private List<OUT> writeWithRetries(List<IN> records, boolean mustDecide) throws Exception {
         for (int retry = 0; ; retry++) {
             boolean lastAttempt = retry >= retryPolicy.maxRetries();
             try {
                 Connection connection = connection(retry > 0);
-                List<OUT> outcomes = statements.apply(connection, records, lastAttempt);
+                List<OUT> outcomes = statements.apply(connection, records, mustDecide);
                 connection.commit();
                 return outcomes;
             } catch (SQLException e) {
@@ -259,7 +280,7 @@ public final class TransactionalJdbcWriter<IN, OUT> extends AbstractStreamOperat
         String position = "jdbc/" + statements.name() + "/" + statements.key(record);
         String reason = "the database rejected the " + statements.name() + ": " + SqlErrorClassifier.describe(error);
         if (!rejectsToDeadLetters) {
-            deadLettersDropped.inc();
+            droppedDeadLetters.inc();
             LOG.error("{}: dropped {}, which the database rejected: {}", taskName, record, reason);
             return;
         }

@@ -32,7 +32,7 @@ class TransactionalJdbcWriterMariaDbTest extends TransactionalJdbcWriterTestBase
     @Override
     boolean jobSessionWaitsForALock() throws SQLException {
         try (Connection admin = database().adminConnection(); Statement statement = admin.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT count(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'")) {
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM information_schema.processlist WHERE user = '" + TestDatabase.JOB_USER + "' AND command = 'Query'")) {
             rows.next();
             return rows.getInt(1) > 0;
         }

@@ -226,27 +226,31 @@ abstract class TransactionalJdbcWriterTestBase {
     }
 
     @Test
-    void aRefundWaitsForACloseThatIsOnItsWay() throws Exception {
+    void aRefundForAStillPendingOrderWaitsForItsCloseUntilTheNextBarrier() throws Exception {
         insertOrder("o-1", "PENDING_PAYMENT");
-        JdbcSinkSettings patient = settings(c -> {
-            c.set(OrderTimeoutOptions.JDBC_MAX_RETRIES, 6);
-            c.set(OrderTimeoutOptions.JDBC_RETRY_BACKOFF, Duration.ofMillis(100));
-            c.set(OrderTimeoutOptions.JDBC_RETRY_MAX_BACKOFF, Duration.ofMillis(400));
-        });
-        Thread closer = new Thread(() -> {
-            try {
-                Thread.sleep(300);
-                writeCloses(settings(c -> {}), close("o-1"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        closer.start();
+        insertOrder("o-2", "PENDING_PAYMENT");
+        JdbcSinkSettings settings = settings(c -> {});
+        TransactionalJdbcWriter<RefundRequest, RefundResult> writer = new TransactionalJdbcWriter<>(
+                new RefundStatements(new OrderStatements(settings), settings.dialect()), settings.connectionOptions(),
+                settings.batchSize(), Duration.ofMillis(100), settings.retryPolicy(), true);
+        try (OneInputStreamOperatorTestHarness<RefundRequest, RefundResult> harness =
+                new OneInputStreamOperatorTestHarness<>(writer)) {
+            harness.open();
+            harness.processElement(refund("o-1", "p-1"), 0);
+            harness.processElement(refund("o-2", "p-2"), 0);
+            harness.setProcessingTime(1_000); // the batch interval passes: written, but both orders still pending
 
-        List<RefundResult> outcomes = writeRefunds(patient, refund("o-1", "p-1")).outcomes;
-        closer.join();
+            assertThat(harness.extractOutputValues()).isEmpty();
+            assertThat(query("SELECT order_id FROM refund_request")).isEmpty();
 
-        assertThat(outcomes).singleElement().extracting(r -> r.outcome).isEqualTo(RefundOutcome.WRITTEN);
+            // The job's close of o-1 lands (the close writer flushes before forwarding the barrier).
+            writeCloses(settings, close("o-1"));
+            harness.prepareSnapshotPreBarrier(1);
+
+            assertThat(harness.extractOutputValues().stream().map(r -> r.refund.orderId + " " + r.outcome).sorted())
+                    .containsExactly("o-1 WRITTEN", "o-2 BLOCKED_BY_GUARD");
+        }
+        assertThat(query("SELECT order_id, payment_id FROM refund_request")).containsExactly("o-1 p-1");
     }
 
     // ---- transient errors ------------------------------------------------------------------------
@@ -263,15 +267,19 @@ abstract class TransactionalJdbcWriterTestBase {
         try (Connection admin = database.adminConnection(); Statement lock = admin.createStatement()) {
             admin.setAutoCommit(false);
             lock.executeUpdate("UPDATE orders SET status = status WHERE order_id = 'o-2'"); // holds o-2's row lock
-            written = CompletableFuture.supplyAsync(() -> {
+            written = new CompletableFuture<>();
+            CompletableFuture<Written<CloseResult>> result = written;
+            Thread writing = new Thread(() -> { // its own thread: the common pool may be busy with Flink's work
                 try {
-                    return write(writer, close("o-1"), close("o-2"));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    result.complete(write(writer, close("o-1"), close("o-2")));
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
                 }
-            });
+            }, "writer-under-test");
+            writing.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!jobSessionWaitsForALock()) {
+                assertThat(written).as("the writer finished without waiting for the row lock").isNotDone();
                 assertThat(System.nanoTime()).as("the writer never waited for the row lock").isLessThan(deadline);
                 Thread.sleep(20);
             }
@@ -342,7 +350,7 @@ abstract class TransactionalJdbcWriterTestBase {
             Map<String, Long> restarts = gaugeValues(result, "numRestarts");
             assertThat(restarts).as("the job's numRestarts metric").isNotEmpty();
             assertThat(restarts.values()).containsOnly(0L);
-            assertThat(counterSum(result, "orderTimeout.closesApplied")).isEqualTo(5);
+            assertThat(counterSum(result, "orderTimeout.appliedCloses")).isEqualTo(5);
             assertThat(counterSum(result, "orderTimeout.sinkRecordsRejected")).isEqualTo(1);
         } finally {
             execute(dropCloseRejectingConstraint());
