@@ -17,12 +17,15 @@ CREATE TABLE IF NOT EXISTS orders (
     INDEX orders_status_created_at_idx (status, created_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
--- One row per close decision of the job; the insert ignores duplicates (replays).
+-- One row per close decision of the job; the insert ignores duplicates (replays). outcome is
+-- what the close UPDATE of the same transaction did: APPLIED (the order was pending and is now
+-- closed) or NOT_PENDING (it was paid or cancelled meanwhile and was left alone).
 CREATE TABLE IF NOT EXISTS order_timeout_log (
     order_id    VARCHAR(64) NOT NULL,
     deadline    DATETIME(3) NOT NULL COMMENT 'UTC',
     closed_at   DATETIME(3) NOT NULL COMMENT 'UTC',
     lateness_ms BIGINT      NOT NULL,
+    outcome     VARCHAR(16) NOT NULL,
     PRIMARY KEY (order_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 

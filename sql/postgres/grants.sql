@@ -27,6 +27,10 @@ GRANT UPDATE (status, close_reason, closed_at) ON orders TO order_timeout_job;
 
 -- INSERT ... ON CONFLICT DO NOTHING needs INSERT only (DO UPDATE would need UPDATE + SELECT).
 GRANT INSERT ON order_timeout_log TO order_timeout_job;
+-- A replayed close (its audit INSERT ignored as a duplicate) reads the outcome stored the first time.
+GRANT SELECT (order_id, outcome) ON order_timeout_log TO order_timeout_job;
 GRANT INSERT ON refund_request TO order_timeout_job;
+-- A refund INSERT that wrote nothing: a replay if its row exists (still reported written), else the guard.
+GRANT SELECT (order_id, payment_id) ON refund_request TO order_timeout_job;
 -- Identity column: no sequence privilege needed.
 GRANT INSERT ON order_event_dead_letter TO order_timeout_job;

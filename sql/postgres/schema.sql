@@ -16,12 +16,15 @@ CREATE TABLE IF NOT EXISTS orders (
 -- the job can run next to it during a migration.
 CREATE INDEX IF NOT EXISTS orders_status_created_at_idx ON orders (status, created_at);
 
--- One row per close decision of the job; the insert ignores duplicates (replays).
+-- One row per close decision of the job; the insert ignores duplicates (replays). outcome is
+-- what the close UPDATE of the same transaction did: APPLIED (the order was pending and is now
+-- closed) or NOT_PENDING (it was paid or cancelled meanwhile and was left alone).
 CREATE TABLE IF NOT EXISTS order_timeout_log (
     order_id    VARCHAR(64)    PRIMARY KEY,
     deadline    TIMESTAMPTZ(3) NOT NULL,
     closed_at   TIMESTAMPTZ(3) NOT NULL,
-    lateness_ms BIGINT         NOT NULL
+    lateness_ms BIGINT         NOT NULL,
+    outcome     VARCHAR(16)    NOT NULL
 );
 
 -- One row per payment that has to be given back; payment_id is '' when the event had none.

@@ -3,6 +3,7 @@ package io.ordertimeout;
 import io.ordertimeout.config.JobSettings;
 import io.ordertimeout.event.OrderMessage;
 import io.ordertimeout.output.RocketMqOutputs;
+import io.ordertimeout.sink.DatabaseOutcomes;
 import io.ordertimeout.sink.JdbcSinkSettings;
 import io.ordertimeout.source.RocketMqOrderSource;
 import io.ordertimeout.sink.OrderDatabaseSinks;
@@ -32,8 +33,8 @@ public final class OrderTimeoutJob {
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration config = configuration(env, args);
-        OrderTimeoutPipeline pipeline = define(env, config, RocketMqOrderSource.from(config), WallClock.system());
-        RocketMqOutputs.from(config).attach(pipeline);
+        DatabaseOutcomes outcomes = define(env, config, RocketMqOrderSource.from(config), WallClock.system());
+        RocketMqOutputs.from(config).attach(outcomes);
         env.execute(JOB_NAME);
     }
 
@@ -51,8 +52,10 @@ public final class OrderTimeoutJob {
     /**
      * Builds the whole job on {@code env}. Every setting is validated before anything is built, so
      * a wrong one stops the job at submission with a message naming the option.
+     *
+     * @return what the database did, for the optional outputs downstream of it
      */
-    public static OrderTimeoutPipeline define(
+    public static DatabaseOutcomes define(
             StreamExecutionEnvironment env, Configuration config, OrderMessageSource source, WallClock clock) {
         JobSettings settings = JobSettings.from(config);
         OrderDatabaseSinks database = new OrderDatabaseSinks(JdbcSinkSettings.from(config));
@@ -70,9 +73,6 @@ public final class OrderTimeoutJob {
         DataStream<OrderMessage> messages = source.create(
                 env, OrderWatermarks.strategy(settings.outOfOrderness, settings.idleTimeout, clock));
         OrderTimeoutPipeline pipeline = OrderTimeoutPipeline.attach(messages, settings, clock);
-        database.closes(pipeline.closes);
-        database.refunds(pipeline.refunds);
-        database.deadLetters(pipeline.deadLetters);
-        return pipeline;
+        return database.attach(pipeline);
     }
 }

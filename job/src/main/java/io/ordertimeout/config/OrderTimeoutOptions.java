@@ -188,11 +188,6 @@ public final class OrderTimeoutOptions {
             ConfigOptions.key(PREFIX + "db.closed-status").stringType().defaultValue("CLOSED")
                     .withDescription("Status value written when closing.");
 
-    public static final ConfigOption<String> DB_PAID_STATUS =
-            ConfigOptions.key(PREFIX + "db.paid-status").stringType().defaultValue("PAID")
-                    .withDescription("Status value the payment service writes; no refund is requested for an "
-                            + "order that has it (the payment won the race with the close).");
-
     public static final ConfigOption<String> DB_CLOSE_REASON =
             ConfigOptions.key(PREFIX + "db.close-reason").stringType().defaultValue("PAYMENT_TIMEOUT")
                     .withDescription("Close reason value.");
@@ -217,22 +212,45 @@ public final class OrderTimeoutOptions {
     public static final ConfigOption<String> AUDIT_STATEMENT =
             ConfigOptions.key(PREFIX + "jdbc.audit-statement").stringType().noDefaultValue()
                     .withDescription("Overrides the audit INSERT; named parameters :order_id, :deadline, "
-                            + ":closed_at, :lateness_ms.");
+                            + ":closed_at, :lateness_ms, :outcome.");
 
     public static final ConfigOption<String> REFUND_STATEMENT =
             ConfigOptions.key(PREFIX + "jdbc.refund-statement").stringType().noDefaultValue()
                     .withDescription("Overrides the refund INSERT; named parameters :order_id, :payment_id, "
                             + ":reason, :paid_at, :requested_at, :user_id, :amount_cents, :currency.");
 
+    // ---- JDBC writer: retries and refund guard (issue 8, DESIGN.md §3, §5) ------------------
+
+    public static final ConfigOption<Duration> JDBC_RETRY_BACKOFF =
+            ConfigOptions.key(PREFIX + "jdbc.retry-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(500))
+                    .withDescription("Wait before the first retry of a batch that failed with a transient or "
+                            + "unclassified error; doubled for each further retry.");
+
+    public static final ConfigOption<Duration> JDBC_RETRY_MAX_BACKOFF =
+            ConfigOptions.key(PREFIX + "jdbc.retry-max-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription("Longest wait between two retries of a batch.");
+
+    public static final ConfigOption<String> DB_REFUNDABLE_STATUSES =
+            ConfigOptions.key(PREFIX + "db.refundable-statuses")
+                    .stringType()
+                    .defaultValue("CLOSED,CANCELLED")
+                    .withDescription("Comma-separated order statuses in which no payment was accepted; a refund "
+                            + "row is written only while the order row has one of them. Must include "
+                            + "db.closed-status.");
+
     // ---- optional RocketMQ outputs (DESIGN.md §6) ---------------------------------------------
 
     public static final ConfigOption<String> CLOSED_TOPIC =
             ConfigOptions.key(PREFIX + "output.closed-topic").stringType().noDefaultValue()
-                    .withDescription("If set, an OrderClosed event per close goes to this topic.");
+                    .withDescription("If set, an OrderClosed event per close the database applied goes to this topic.");
 
     public static final ConfigOption<String> REFUND_TOPIC =
             ConfigOptions.key(PREFIX + "output.refund-topic").stringType().noDefaultValue()
-                    .withDescription("If set, refund requests also go to this topic.");
+                    .withDescription("If set, refund requests the database wrote also go to this topic.");
 
     public static final ConfigOption<String> DEAD_LETTER_TOPIC =
             ConfigOptions.key(PREFIX + "output.dead-letter-topic").stringType().noDefaultValue()

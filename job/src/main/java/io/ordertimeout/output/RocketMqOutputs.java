@@ -9,11 +9,13 @@ import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_NAMESRV;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_SECRET_KEY;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_TOPIC;
 
-import io.ordertimeout.OrderTimeoutPipeline;
 import io.ordertimeout.config.InvalidSettingException;
 import io.ordertimeout.connector.rocketmq.sink.RocketMqSerializationSchema;
 import io.ordertimeout.connector.rocketmq.sink.RocketMqSink;
 import io.ordertimeout.connector.rocketmq.sink.RocketMqSinkBuilder;
+import io.ordertimeout.core.CloseCommand;
+import io.ordertimeout.sink.CloseResult;
+import io.ordertimeout.sink.DatabaseOutcomes;
 import io.ordertimeout.source.RocketMqOrderSource;
 import java.util.Map;
 import java.util.Optional;
@@ -26,13 +28,17 @@ import org.apache.rocketmq.common.topic.TopicValidator;
 /**
  * The optional RocketMQ outputs of DESIGN.md §6: OrderClosed events for downstream services
  * (inventory, coupons), refund requests and dead letters, each attached only when its topic is
- * configured. At-least-once: the sink flushes on every checkpoint.
+ * configured. They follow the database, not the decisions: an OrderClosed event only for a close
+ * the database applied, a refund only when its row was written (a downstream event never
+ * announces what did not happen). At-least-once: the sink flushes on every checkpoint, and the
+ * JDBC writers emit their outcomes before each checkpoint barrier.
  */
 public final class RocketMqOutputs {
 
     public static final String CLOSED_UID = "rocketmq-order-closed";
     public static final String REFUNDS_UID = "rocketmq-refund-requests";
     public static final String DEAD_LETTERS_UID = "rocketmq-dead-letters";
+    public static final String APPLIED_CLOSES_UID = "applied-closes";
 
     private final String nameServer;
     private final String accessKey;
@@ -90,18 +96,25 @@ public final class RocketMqOutputs {
         return new RocketMqOutputs(config, environment);
     }
 
-    public void attach(OrderTimeoutPipeline pipeline) {
+    public void attach(DatabaseOutcomes outcomes) {
         // A local copy: the serializer lambdas must not capture this (not serializable).
         String closeReason = this.closeReason;
-        closedTopic.ifPresent(topic -> attach(pipeline.closes, close -> message(
+        closedTopic.ifPresent(topic -> attach(appliedCloses(outcomes.closes()), close -> message(
                 topic, OutputJson.ORDER_CLOSED, close.orderId, OutputJson.orderClosed(close, closeReason)),
                 CLOSED_UID, "OrderClosed events (RocketMQ)"));
-        refundTopic.ifPresent(topic -> attach(pipeline.refunds, refund -> message(
+        refundTopic.ifPresent(topic -> attach(outcomes.writtenRefunds(), refund -> message(
                 topic, OutputJson.REFUND_REQUESTED, refund.orderId, OutputJson.refundRequested(refund)),
                 REFUNDS_UID, "Refund requests (RocketMQ)"));
-        deadLetterTopic.ifPresent(topic -> attach(pipeline.deadLetters, deadLetter -> message(
+        deadLetterTopic.ifPresent(topic -> attach(outcomes.deadLetters(), deadLetter -> message(
                 topic, OutputJson.DEAD_LETTER, deadLetter.sourcePosition, OutputJson.deadLetter(deadLetter)),
                 DEAD_LETTERS_UID, "Dead letters (RocketMQ)"));
+    }
+
+    /** The closes the database applied: those, and only those, are announced. */
+    public static DataStream<CloseCommand> appliedCloses(DataStream<CloseResult> closes) {
+        return closes.filter(CloseResult::applied).uid(APPLIED_CLOSES_UID).name("Applied closes")
+                .map(result -> result.close).uid(APPLIED_CLOSES_UID + "-commands").name("Applied close commands")
+                .returns(CloseCommand.class);
     }
 
     private <T> void attach(DataStream<T> stream, RocketMqSerializationSchema<T> serializer, String uid, String name) {

@@ -10,14 +10,16 @@ import static io.ordertimeout.config.OrderTimeoutOptions.DB_CLOSE_REASON_COLUMN;
 import static io.ordertimeout.config.OrderTimeoutOptions.DB_DEAD_LETTER_TABLE;
 import static io.ordertimeout.config.OrderTimeoutOptions.DB_ORDERS_TABLE;
 import static io.ordertimeout.config.OrderTimeoutOptions.DB_ORDER_ID_COLUMN;
-import static io.ordertimeout.config.OrderTimeoutOptions.DB_PAID_STATUS;
 import static io.ordertimeout.config.OrderTimeoutOptions.DB_PENDING_STATUS;
+import static io.ordertimeout.config.OrderTimeoutOptions.DB_REFUNDABLE_STATUSES;
 import static io.ordertimeout.config.OrderTimeoutOptions.DB_REFUND_TABLE;
 import static io.ordertimeout.config.OrderTimeoutOptions.DB_STATUS_COLUMN;
 import static io.ordertimeout.config.OrderTimeoutOptions.JDBC_BATCH_INTERVAL;
 import static io.ordertimeout.config.OrderTimeoutOptions.JDBC_BATCH_SIZE;
 import static io.ordertimeout.config.OrderTimeoutOptions.JDBC_MAX_RETRIES;
 import static io.ordertimeout.config.OrderTimeoutOptions.JDBC_PASSWORD;
+import static io.ordertimeout.config.OrderTimeoutOptions.JDBC_RETRY_BACKOFF;
+import static io.ordertimeout.config.OrderTimeoutOptions.JDBC_RETRY_MAX_BACKOFF;
 import static io.ordertimeout.config.OrderTimeoutOptions.JDBC_URL;
 import static io.ordertimeout.config.OrderTimeoutOptions.JDBC_USER;
 import static io.ordertimeout.config.OrderTimeoutOptions.REFUND_STATEMENT;
@@ -32,7 +34,6 @@ import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 
 /**
  * The JDBC sinks' settings, read from the {@code order-timeout.jdbc.*} and {@code
@@ -60,6 +61,7 @@ public final class JdbcSinkSettings {
     private static final Pattern COLUMN_NAME = Pattern.compile(IDENTIFIER);
     private static final Pattern TABLE_NAME = Pattern.compile(IDENTIFIER + "(\\." + IDENTIFIER + ")?");
     private static final Pattern STATUS_VALUE = Pattern.compile("[A-Za-z0-9_]{1,32}");
+    private static final String REMOVED_PAID_STATUS_KEY = "order-timeout.db.paid-status";
 
     private final String url;
     private final SqlDialect dialect;
@@ -67,7 +69,7 @@ public final class JdbcSinkSettings {
     private final String password;
     private final int batchSize;
     private final Duration batchInterval;
-    private final int maxRetries;
+    private final RetryPolicy retryPolicy;
 
     private final String ordersTable;
     private final String orderIdColumn;
@@ -76,7 +78,7 @@ public final class JdbcSinkSettings {
     private final String closedAtColumn;
     private final String pendingStatus;
     private final String closedStatus;
-    private final String paidStatus;
+    private final List<String> refundableStatuses;
     private final String closeReason;
     private final String auditTable;
     private final String refundTable;
@@ -100,7 +102,17 @@ public final class JdbcSinkSettings {
         if (batchInterval.isNegative()) {
             throw new InvalidSettingException(JDBC_BATCH_INTERVAL, "must not be negative, was " + batchInterval);
         }
-        this.maxRetries = atLeast(JDBC_MAX_RETRIES, config.get(JDBC_MAX_RETRIES), 0);
+        int maxRetries = atLeast(JDBC_MAX_RETRIES, config.get(JDBC_MAX_RETRIES), 0);
+        Duration backoff = config.get(JDBC_RETRY_BACKOFF);
+        Duration maxBackoff = config.get(JDBC_RETRY_MAX_BACKOFF);
+        if (backoff.isNegative()) {
+            throw new InvalidSettingException(JDBC_RETRY_BACKOFF, "must not be negative, was " + backoff);
+        }
+        if (maxBackoff.compareTo(backoff) < 0) {
+            throw new InvalidSettingException(JDBC_RETRY_MAX_BACKOFF, "must be at least "
+                    + JDBC_RETRY_BACKOFF.key() + " (" + backoff + "), was " + maxBackoff);
+        }
+        this.retryPolicy = new RetryPolicy(maxRetries, backoff, maxBackoff);
 
         this.ordersTable = name(config, DB_ORDERS_TABLE, TABLE_NAME);
         this.orderIdColumn = name(config, DB_ORDER_ID_COLUMN, COLUMN_NAME);
@@ -109,7 +121,7 @@ public final class JdbcSinkSettings {
         this.closedAtColumn = name(config, DB_CLOSED_AT_COLUMN, COLUMN_NAME);
         this.pendingStatus = value(config, DB_PENDING_STATUS);
         this.closedStatus = value(config, DB_CLOSED_STATUS);
-        this.paidStatus = value(config, DB_PAID_STATUS);
+        this.refundableStatuses = refundableStatuses(config, closedStatus);
         this.closeReason = value(config, DB_CLOSE_REASON);
         this.auditTable = name(config, DB_AUDIT_TABLE, TABLE_NAME);
         this.refundTable = name(config, DB_REFUND_TABLE, TABLE_NAME);
@@ -156,6 +168,37 @@ public final class JdbcSinkSettings {
         return value;
     }
 
+    /**
+     * The refund guard's statuses. The job's own closed status must be one of them: a payment that
+     * reaches an order the job closed is always given back. The removed {@code db.paid-status}
+     * (a guard that let every status but "paid" through) is refused rather than ignored, so an
+     * upgrade cannot silently change which refunds are written.
+     */
+    private static List<String> refundableStatuses(ReadableConfig config, String closedStatus) {
+        if (config.toMap().containsKey(REMOVED_PAID_STATUS_KEY)) {
+            throw new InvalidSettingException(DB_REFUNDABLE_STATUSES, REMOVED_PAID_STATUS_KEY
+                    + " was removed: the refund guard now lists the statuses in which no payment was accepted; "
+                    + "remove " + REMOVED_PAID_STATUS_KEY + " and set " + DB_REFUNDABLE_STATUSES.key()
+                    + " if the default does not fit");
+        }
+        List<String> statuses = new ArrayList<>();
+        for (String status : config.get(DB_REFUNDABLE_STATUSES).split(",")) {
+            String trimmed = status.trim();
+            if (!STATUS_VALUE.matcher(trimmed).matches()) {
+                throw new InvalidSettingException(DB_REFUNDABLE_STATUSES, "'" + trimmed
+                        + "' must be 1..32 letters, digits or _ (statuses are separated by commas)");
+            }
+            if (!statuses.contains(trimmed)) {
+                statuses.add(trimmed);
+            }
+        }
+        if (!statuses.contains(closedStatus)) {
+            throw new InvalidSettingException(DB_REFUNDABLE_STATUSES, "must include the closed status '" + closedStatus
+                    + "' (" + DB_CLOSED_STATUS.key() + "): a payment after the job's close is always given back");
+        }
+        return List.copyOf(statuses);
+    }
+
     private static String statementOverride(ReadableConfig config, ConfigOption<String> option) {
         Optional<String> statement = config.getOptional(option);
         if (statement.isPresent() && statement.get().isBlank()) {
@@ -164,7 +207,7 @@ public final class JdbcSinkSettings {
         return statement.map(String::trim).orElse(null);
     }
 
-    /** Connection settings for the connector, with the URL and driver class the dialect needs. */
+    /** Connection settings (the connector's, for its connection provider), with the URL and driver the dialect needs. */
     public JdbcConnectionOptions connectionOptions() {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder builder = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                 .withUrl(dialect.driverUrl(url))
@@ -177,19 +220,6 @@ public final class JdbcSinkSettings {
         }
         dialect.connectionProperties().forEach(builder::withProperty);
         return builder.build();
-    }
-
-    /**
-     * Batching and retries for the connector. On a failed batch it retries up to max-retries
-     * times, waiting 0 s, 1 s, 2 s, ... (linear backoff) and reconnecting if the connection is no
-     * longer valid; then the sink fails and Flink restarts from the last checkpoint.
-     */
-    public JdbcExecutionOptions executionOptions() {
-        return JdbcExecutionOptions.builder()
-                .withBatchSize(batchSize)
-                .withBatchIntervalMs(batchInterval.toMillis())
-                .withMaxRetries(maxRetries)
-                .build();
     }
 
     public String url() {
@@ -217,7 +247,12 @@ public final class JdbcSinkSettings {
     }
 
     public int maxRetries() {
-        return maxRetries;
+        return retryPolicy.maxRetries();
+    }
+
+    /** Retries of a batch that failed with a transient or unclassified error, with exponential backoff. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
     }
 
     public String ordersTable() {
@@ -248,8 +283,9 @@ public final class JdbcSinkSettings {
         return closedStatus;
     }
 
-    public String paidStatus() {
-        return paidStatus;
+    /** Statuses of the order row in which a refund row may be written (the refund guard). */
+    public List<String> refundableStatuses() {
+        return refundableStatuses;
     }
 
     public String closeReason() {
@@ -304,10 +340,10 @@ public final class JdbcSinkSettings {
                 + ", password=" + (password == null ? "(none)" : "(set)")
                 + ", batchSize=" + batchSize
                 + ", batchInterval=" + batchInterval
-                + ", maxRetries=" + maxRetries
+                + ", retries=" + retryPolicy
                 + ", orders=" + ordersTable + "(" + orderIdColumn + ", " + statusColumn + ", " + closeReasonColumn
                 + ", " + closedAtColumn + ")"
-                + ", statuses=" + pendingStatus + "->" + closedStatus + "/" + closeReason + ", paid=" + paidStatus
+                + ", statuses=" + pendingStatus + "->" + closedStatus + "/" + closeReason + ", refundable=" + refundableStatuses
                 + ", audit=" + auditTable
                 + ", refunds=" + refundTable
                 + ", deadLetters=" + (deadLetterTable == null ? "(off)" : deadLetterTable)

@@ -1,33 +1,35 @@
 package io.ordertimeout.sink;
 
+import io.ordertimeout.OrderTimeoutPipeline;
 import io.ordertimeout.core.CloseCommand;
 import io.ordertimeout.core.RefundRequest;
 import io.ordertimeout.event.DeadLetter;
-import java.util.List;
 import java.util.Optional;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
-import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Attaches the job's database outputs (DESIGN.md §5, §6) to its streams: flink-connector-jdbc
- * {@link JdbcSink}s, at-least-once (flushed on every checkpoint, retried with backoff), whose
- * statements are idempotent so replays after a restart change nothing. Each sink has a stable
- * uid and a readable name. A sink that keeps failing after its retries fails the job (which
- * restarts from the last checkpoint), never the TaskManager: see {@link CloseTolerantSink}.
+ * Attaches the job's database writers (DESIGN.md §5, §6) to its streams: one
+ * {@link TransactionalJdbcWriter} each for closes (UPDATE + audit), refunds and, when a table is
+ * configured, dead letters. Each has a stable uid and a readable name.
+ *
+ * <p>The uids are new ({@code jdbc-*-writer}): the connector sinks of the first version
+ * ({@code jdbc-close-orders}, {@code jdbc-close-audit}, {@code jdbc-refund-requests},
+ * {@code jdbc-dead-letters}) are gone. Their at-least-once writers kept no state; should a
+ * savepoint of that version still be refused for them, restore it with
+ * {@code --allowNonRestoredState}: nothing is lost. The new writers keep no state either: they
+ * flush before every checkpoint barrier.
  */
 public final class OrderDatabaseSinks {
 
-    public static final String CLOSE_ORDERS_UID = "jdbc-close-orders";
-    public static final String CLOSE_ORDERS_NAME = "Close orders (JDBC)";
-    public static final String CLOSE_AUDIT_UID = "jdbc-close-audit";
-    public static final String CLOSE_AUDIT_NAME = "Close audit log (JDBC)";
-    public static final String REFUNDS_UID = "jdbc-refund-requests";
+    public static final String CLOSES_UID = "jdbc-close-writer";
+    public static final String CLOSES_NAME = "Close orders + audit (JDBC)";
+    public static final String REFUNDS_UID = "jdbc-refund-writer";
     public static final String REFUNDS_NAME = "Refund requests (JDBC)";
-    public static final String DEAD_LETTERS_UID = "jdbc-dead-letters";
+    public static final String DEAD_LETTERS_UID = "jdbc-dead-letter-writer";
     public static final String DEAD_LETTERS_NAME = "Dead letters (JDBC)";
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderDatabaseSinks.class);
@@ -39,36 +41,58 @@ public final class OrderDatabaseSinks {
     public OrderDatabaseSinks(JdbcSinkSettings settings) {
         this.settings = settings;
         this.statements = new OrderStatements(settings);
-        LOG.info("JDBC sinks: {}", settings);
+        LOG.info("JDBC writers: {}", settings);
     }
 
-    /** The close UPDATE on the orders table and the audit INSERT, both fed every close command. */
-    public List<DataStreamSink<CloseCommand>> closes(DataStream<CloseCommand> closes) {
-        return List.of(
-                attach(closes, statements.close(), CLOSE_ORDERS_UID, CLOSE_ORDERS_NAME),
-                attach(closes, statements.audit(), CLOSE_AUDIT_UID, CLOSE_AUDIT_NAME));
+    /** Every writer on the pipeline's streams; the dead letters of all of them go to the dead-letter table. */
+    public DatabaseOutcomes attach(OrderTimeoutPipeline pipeline) {
+        SingleOutputStreamOperator<CloseResult> closes = closes(pipeline.closes);
+        SingleOutputStreamOperator<RefundResult> refunds = refunds(pipeline.refunds);
+        DataStream<DeadLetter> deadLetters = pipeline.deadLetters.union(
+                closes.getSideOutput(TransactionalJdbcWriter.REJECTED),
+                refunds.getSideOutput(TransactionalJdbcWriter.REJECTED));
+        deadLetters(deadLetters);
+        DataStream<RefundRequest> written = refunds
+                .filter(RefundResult::written).uid("jdbc-refunds-written").name("Written refunds")
+                .map(result -> result.refund).uid("jdbc-refunds-written-requests").name("Written refund requests")
+                .returns(RefundRequest.class);
+        return new DatabaseOutcomes(closes, written, deadLetters);
     }
 
-    /** The refund INSERT (ignores duplicates, skips orders the database says are paid). */
-    public DataStreamSink<RefundRequest> refunds(DataStream<RefundRequest> refunds) {
-        return attach(refunds, statements.refund(), REFUNDS_UID, REFUNDS_NAME);
+    /** The close UPDATE and the audit INSERT, one transaction per batch; emits each close's outcome. */
+    public SingleOutputStreamOperator<CloseResult> closes(DataStream<CloseCommand> closes) {
+        return closes.transform(CLOSES_NAME, TypeInformation.of(CloseResult.class),
+                        writer(new CloseStatements(statements), true))
+                .uid(CLOSES_UID);
+    }
+
+    /**
+     * The guarded refund INSERT; emits each refund's outcome. Not chained to the state machine: it
+     * may wait for a close that the close writer, in the state machine's thread, is applying (see
+     * {@link RefundStatements}).
+     */
+    public SingleOutputStreamOperator<RefundResult> refunds(DataStream<RefundRequest> refunds) {
+        return refunds.transform(REFUNDS_NAME, TypeInformation.of(RefundResult.class),
+                        writer(new RefundStatements(statements, settings.dialect()), true))
+                .uid(REFUNDS_UID)
+                .disableChaining();
     }
 
     /** The dead-letter INSERT, or empty (nothing attached) when no dead-letter table is configured. */
-    public Optional<DataStreamSink<DeadLetter>> deadLetters(DataStream<DeadLetter> deadLetters) {
-        return statements.deadLetter()
-                .map(statement -> attach(deadLetters, statement, DEAD_LETTERS_UID, DEAD_LETTERS_NAME));
+    public Optional<SingleOutputStreamOperator<DeadLetter>> deadLetters(DataStream<DeadLetter> deadLetters) {
+        return statements.deadLetter().map(insert -> deadLetters
+                .transform(DEAD_LETTERS_NAME, TypeInformation.of(DeadLetter.class),
+                        writer(new DeadLetterStatements(insert), false))
+                .uid(DEAD_LETTERS_UID));
     }
 
     public OrderStatements statements() {
         return statements;
     }
 
-    private <T> DataStreamSink<T> attach(DataStream<T> stream, JdbcQueryStatement<T> statement, String uid, String name) {
-        JdbcSink<T> sink = JdbcSink.<T>builder()
-                .withQueryStatement(statement)
-                .withExecutionOptions(settings.executionOptions())
-                .buildAtLeastOnce(settings.connectionOptions());
-        return stream.sinkTo(new CloseTolerantSink<>(sink)).uid(uid).name(name);
+    private <IN, OUT> TransactionalJdbcWriter<IN, OUT> writer(BatchStatements<IN, OUT> batchStatements,
+            boolean rejectsToDeadLetters) {
+        return new TransactionalJdbcWriter<>(batchStatements, settings.connectionOptions(), settings.batchSize(),
+                settings.batchInterval(), settings.retryPolicy(), rejectsToDeadLetters);
     }
 }

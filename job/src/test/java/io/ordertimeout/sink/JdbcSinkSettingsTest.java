@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ordertimeout.config.InvalidSettingException;
 import io.ordertimeout.config.OrderTimeoutOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.junit.jupiter.api.Test;
 
 class JdbcSinkSettingsTest {
@@ -64,9 +64,9 @@ class JdbcSinkSettingsTest {
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("order-timeout.db.status-column");
 
         Configuration status = config("jdbc:postgresql://db/orders");
-        status.set(OrderTimeoutOptions.DB_PAID_STATUS, "PAID' OR '1'='1");
+        status.set(OrderTimeoutOptions.DB_REFUNDABLE_STATUSES, "CLOSED,PAID' OR '1'='1");
         assertThatThrownBy(() -> JdbcSinkSettings.from(status, NO_ENV))
-                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("order-timeout.db.paid-status");
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("order-timeout.db.refundable-statuses");
 
         Configuration batch = config("jdbc:postgresql://db/orders");
         batch.set(OrderTimeoutOptions.JDBC_BATCH_SIZE, 0);
@@ -105,16 +105,58 @@ class JdbcSinkSettingsTest {
     }
 
     @Test
-    void batchingAndRetriesReachTheConnector() {
+    void batchingAndRetriesReachTheWriter() {
         Configuration config = config("jdbc:postgresql://db/orders");
         config.set(OrderTimeoutOptions.JDBC_BATCH_SIZE, 42);
         config.set(OrderTimeoutOptions.JDBC_BATCH_INTERVAL, Duration.ofMillis(750));
         config.set(OrderTimeoutOptions.JDBC_MAX_RETRIES, 7);
+        config.set(OrderTimeoutOptions.JDBC_RETRY_BACKOFF, Duration.ofMillis(300));
+        config.set(OrderTimeoutOptions.JDBC_RETRY_MAX_BACKOFF, Duration.ofSeconds(2));
 
-        JdbcExecutionOptions options = JdbcSinkSettings.from(config, NO_ENV).executionOptions();
+        JdbcSinkSettings settings = JdbcSinkSettings.from(config, NO_ENV);
 
-        assertThat(options.getBatchSize()).isEqualTo(42);
-        assertThat(options.getBatchIntervalMs()).isEqualTo(750);
-        assertThat(options.getMaxRetries()).isEqualTo(7);
+        assertThat(settings.batchSize()).isEqualTo(42);
+        assertThat(settings.batchInterval()).isEqualTo(Duration.ofMillis(750));
+        RetryPolicy retries = settings.retryPolicy();
+        assertThat(retries.maxRetries()).isEqualTo(7);
+        assertThat(List.of(1, 2, 3, 4, 5).stream().map(retries::backoffBefore).map(Duration::toMillis))
+                .containsExactly(300L, 600L, 1200L, 2000L, 2000L);
+    }
+
+    @Test
+    void retryBackoffsAreValidated() {
+        Configuration negative = config("jdbc:postgresql://db/orders");
+        negative.set(OrderTimeoutOptions.JDBC_RETRY_BACKOFF, Duration.ofMillis(-1));
+        assertThatThrownBy(() -> JdbcSinkSettings.from(negative, NO_ENV))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("order-timeout.jdbc.retry-backoff");
+
+        Configuration maxBelowInitial = config("jdbc:postgresql://db/orders");
+        maxBelowInitial.set(OrderTimeoutOptions.JDBC_RETRY_BACKOFF, Duration.ofSeconds(5));
+        maxBelowInitial.set(OrderTimeoutOptions.JDBC_RETRY_MAX_BACKOFF, Duration.ofSeconds(1));
+        assertThatThrownBy(() -> JdbcSinkSettings.from(maxBelowInitial, NO_ENV))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("order-timeout.jdbc.retry-max-backoff");
+    }
+
+    @Test
+    void refundableStatusesMustIncludeTheClosedStatus() {
+        Configuration config = config("jdbc:postgresql://db/orders");
+        config.set(OrderTimeoutOptions.DB_CLOSED_STATUS, "EXPIRED");
+        assertThatThrownBy(() -> JdbcSinkSettings.from(config, NO_ENV))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("order-timeout.db.refundable-statuses").hasMessageContaining("EXPIRED");
+
+        config.set(OrderTimeoutOptions.DB_REFUNDABLE_STATUSES, " EXPIRED , VOIDED,EXPIRED");
+        assertThat(JdbcSinkSettings.from(config, NO_ENV).refundableStatuses()).containsExactly("EXPIRED", "VOIDED");
+    }
+
+    @Test
+    void theRemovedPaidStatusIsRefusedNotIgnored() {
+        Configuration config = config("jdbc:postgresql://db/orders");
+        config.setString("order-timeout.db.paid-status", "SETTLED");
+
+        assertThatThrownBy(() -> JdbcSinkSettings.from(config, NO_ENV))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("order-timeout.db.paid-status was removed")
+                .hasMessageContaining("order-timeout.db.refundable-statuses");
     }
 }

@@ -107,7 +107,9 @@ class OrderDatabaseSinksTest {
                     : "CREATE TABLE shop_refund LIKE refund_request");
             statement.execute("GRANT SELECT (id, state), UPDATE (state, end_reason, ended_at) ON shop_order TO " + job);
             statement.execute("GRANT INSERT ON shop_close_log TO " + job);
+            statement.execute("GRANT SELECT (order_id, outcome) ON shop_close_log TO " + job);
             statement.execute("GRANT INSERT ON shop_refund TO " + job);
+            statement.execute("GRANT SELECT (order_id, payment_id) ON shop_refund TO " + job);
         }
     }
 
@@ -149,9 +151,9 @@ class OrderDatabaseSinksTest {
                 "o-pending CLOSED PAYMENT_TIMEOUT " + Instant.ofEpochMilli(DECIDED_AT),
                 "o-untouched PENDING_PAYMENT null null");
         assertThat(auditRows(database, "order_timeout_log")).containsExactly(
-                "o-cancelled " + Instant.ofEpochMilli(DEADLINE) + " " + Instant.ofEpochMilli(DECIDED_AT) + " 1250",
-                "o-paid " + Instant.ofEpochMilli(DEADLINE) + " " + Instant.ofEpochMilli(DECIDED_AT) + " 1250",
-                "o-pending " + Instant.ofEpochMilli(DEADLINE) + " " + Instant.ofEpochMilli(DECIDED_AT) + " 1250");
+                "o-cancelled " + Instant.ofEpochMilli(DEADLINE) + " " + Instant.ofEpochMilli(DECIDED_AT) + " 1250 NOT_PENDING",
+                "o-paid " + Instant.ofEpochMilli(DEADLINE) + " " + Instant.ofEpochMilli(DECIDED_AT) + " 1250 NOT_PENDING",
+                "o-pending " + Instant.ofEpochMilli(DEADLINE) + " " + Instant.ofEpochMilli(DECIDED_AT) + " 1250 APPLIED");
     }
 
     @ParameterizedTest
@@ -169,15 +171,16 @@ class OrderDatabaseSinksTest {
             config.set(OrderTimeoutOptions.DB_PENDING_STATUS, "OPEN");
             config.set(OrderTimeoutOptions.DB_CLOSED_STATUS, "EXPIRED");
             config.set(OrderTimeoutOptions.DB_CLOSE_REASON, "NOT_PAID");
-            config.set(OrderTimeoutOptions.DB_PAID_STATUS, "SETTLED");
+            config.set(OrderTimeoutOptions.DB_REFUNDABLE_STATUSES, "EXPIRED,VOIDED");
             config.set(OrderTimeoutOptions.DB_AUDIT_TABLE, "shop_close_log");
             config.set(OrderTimeoutOptions.DB_REFUND_TABLE, "shop_refund");
         }));
 
+        runCloses(sinks, close("c-open", DECIDED_AT), close("c-settled", DECIDED_AT));
+        // The payments come after the close (the guard reads the closed row), as in production.
         StreamExecutionEnvironment env = environment();
-        sinks.closes(env.fromData(close("c-open", DECIDED_AT), close("c-settled", DECIDED_AT)));
         sinks.refunds(env.fromData(refund("c-open", "p-1"), refund("c-settled", "p-2")));
-        env.execute("custom names");
+        env.execute("custom names refunds");
 
         assertThat(orders(database, "shop_order", "id", "state", "end_reason", "ended_at")).containsExactly(
                 "c-open EXPIRED NOT_PAID " + Instant.ofEpochMilli(DECIDED_AT),
@@ -196,8 +199,8 @@ class OrderDatabaseSinksTest {
             config.set(OrderTimeoutOptions.CLOSE_STATEMENT, "UPDATE orders SET status = 'CLOSED', "
                     + "close_reason = 'OVERRIDE', closed_at = :deadline "
                     + "WHERE order_id = :order_id AND status = 'PENDING_PAYMENT' -- job's own statement: closed_at");
-            config.set(OrderTimeoutOptions.AUDIT_STATEMENT, "INSERT INTO order_timeout_log "
-                    + "(lateness_ms, closed_at, deadline, order_id) VALUES (:lateness_ms, :closed_at, :deadline, :order_id)");
+            config.set(OrderTimeoutOptions.AUDIT_STATEMENT, "INSERT INTO order_timeout_log (lateness_ms, closed_at, "
+                    + "deadline, order_id, outcome) VALUES (:lateness_ms, :closed_at, :deadline, :order_id, :outcome)");
         }));
 
         runCloses(sinks, close("o-1", DECIDED_AT));
@@ -205,7 +208,7 @@ class OrderDatabaseSinksTest {
         assertThat(orders(database, "orders", "order_id", "status", "close_reason", "closed_at"))
                 .containsExactly("o-1 CLOSED OVERRIDE " + Instant.ofEpochMilli(DEADLINE));
         assertThat(auditRows(database, "order_timeout_log")).containsExactly(
-                "o-1 " + Instant.ofEpochMilli(DEADLINE) + " " + Instant.ofEpochMilli(DECIDED_AT) + " 1250");
+                "o-1 " + Instant.ofEpochMilli(DEADLINE) + " " + Instant.ofEpochMilli(DECIDED_AT) + " 1250 APPLIED");
     }
 
     @Test
@@ -246,6 +249,7 @@ class OrderDatabaseSinksTest {
         insertOrder(database, "orders", "o-closed", "CLOSED");
         insertOrder(database, "orders", "o-cancelled", "CANCELLED");
         insertOrder(database, "orders", "o-paid", "PAID"); // the payment won the race with the close
+        insertOrder(database, "orders", "o-pending", "PENDING_PAYMENT"); // no refundable status either
         RefundRequest withoutPaymentId = refund("o-cancelled", null);
         withoutPaymentId.reason = RefundReason.PAID_AFTER_CANCEL;
         withoutPaymentId.userId = null;
@@ -255,7 +259,7 @@ class OrderDatabaseSinksTest {
 
         StreamExecutionEnvironment env = environment();
         sinks.refunds(env.fromData(refund("o-closed", "p-1"), refund("o-closed", "p-1"), refund("o-closed", "p-2"),
-                refund("o-paid", "p-3"), withoutPaymentId, refund("o-closed", "p-1")));
+                refund("o-paid", "p-3"), withoutPaymentId, refund("o-closed", "p-1"), refund("o-pending", "p-4")));
         env.execute("refunds");
 
         assertThat(refundRows(database, "refund_request")).containsExactly(
@@ -393,10 +397,10 @@ class OrderDatabaseSinksTest {
         List<String> rows = new ArrayList<>();
         try (Connection admin = database.adminConnection(); Statement statement = admin.createStatement();
                 ResultSet result = statement.executeQuery(
-                        "SELECT order_id, deadline, closed_at, lateness_ms FROM " + table + " ORDER BY order_id")) {
+                        "SELECT order_id, deadline, closed_at, lateness_ms, outcome FROM " + table + " ORDER BY order_id")) {
             while (result.next()) {
                 rows.add(result.getString(1) + " " + instant(database, result, "deadline") + " "
-                        + instant(database, result, "closed_at") + " " + result.getLong(4));
+                        + instant(database, result, "closed_at") + " " + result.getLong(4) + " " + result.getString(5));
             }
         }
         return rows;

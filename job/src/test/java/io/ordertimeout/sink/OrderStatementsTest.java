@@ -35,10 +35,12 @@ class OrderStatementsTest {
         OrderStatements statements = statements(config("jdbc:postgresql://db/orders"));
 
         assertThat(statements.audit().query()).isEqualTo("INSERT INTO order_timeout_log "
-                + "(order_id, deadline, closed_at, lateness_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+                + "(order_id, deadline, closed_at, lateness_ms, outcome) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+        assertThat(statements.audit().parameterNames())
+                .containsExactly("order_id", "deadline", "closed_at", "lateness_ms", "outcome");
         assertThat(statements.refund().query()).isEqualTo("INSERT INTO refund_request (order_id, payment_id, reason, "
-                + "paid_at, requested_at, user_id, amount_cents, currency) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
-                + "(SELECT 1 FROM orders WHERE order_id = ? AND status = 'PAID') ON CONFLICT DO NOTHING");
+                + "paid_at, requested_at, user_id, amount_cents, currency) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS "
+                + "(SELECT 1 FROM orders WHERE order_id = ? AND status IN ('CLOSED', 'CANCELLED')) ON CONFLICT DO NOTHING");
         assertThat(statements.refund().parameterNames()).containsExactly("order_id", "payment_id", "reason", "paid_at",
                 "requested_at", "user_id", "amount_cents", "currency", "order_id");
         assertThat(statements.deadLetter()).isEmpty();
@@ -51,10 +53,10 @@ class OrderStatementsTest {
         OrderStatements statements = statements(config);
 
         assertThat(statements.audit().query()).isEqualTo("INSERT IGNORE INTO order_timeout_log "
-                + "(order_id, deadline, closed_at, lateness_ms) VALUES (?, ?, ?, ?)");
+                + "(order_id, deadline, closed_at, lateness_ms, outcome) VALUES (?, ?, ?, ?, ?)");
         assertThat(statements.refund().query()).isEqualTo("INSERT IGNORE INTO refund_request (order_id, payment_id, reason, "
                 + "paid_at, requested_at, user_id, amount_cents, currency) SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL WHERE "
-                + "NOT EXISTS (SELECT 1 FROM orders WHERE order_id = ? AND status = 'PAID')");
+                + "EXISTS (SELECT 1 FROM orders WHERE order_id = ? AND status IN ('CLOSED', 'CANCELLED'))");
         assertThat(statements.deadLetter()).hasValueSatisfying(deadLetter -> assertThat(deadLetter.query()).isEqualTo(
                 "INSERT INTO order_event_dead_letter (source_position, reason, payload, rejected_at) VALUES (?, ?, ?, ?)"));
     }
@@ -70,7 +72,7 @@ class OrderStatementsTest {
         config.set(OrderTimeoutOptions.DB_PENDING_STATUS, "OPEN");
         config.set(OrderTimeoutOptions.DB_CLOSED_STATUS, "EXPIRED");
         config.set(OrderTimeoutOptions.DB_CLOSE_REASON, "NOT_PAID");
-        config.set(OrderTimeoutOptions.DB_PAID_STATUS, "SETTLED");
+        config.set(OrderTimeoutOptions.DB_REFUNDABLE_STATUSES, "EXPIRED,VOIDED");
         config.set(OrderTimeoutOptions.DB_REFUND_TABLE, "shop.payback");
 
         OrderStatements statements = statements(config);
@@ -78,7 +80,8 @@ class OrderStatementsTest {
         assertThat(statements.close().query()).isEqualTo("UPDATE shop.purchase SET state = 'EXPIRED', "
                 + "end_reason = 'NOT_PAID', ended_at = ? WHERE id = ? AND state = 'OPEN'");
         assertThat(statements.refund().query()).startsWith("INSERT INTO shop.payback ")
-                .contains("NOT EXISTS (SELECT 1 FROM shop.purchase WHERE id = ? AND state = 'SETTLED')");
+                .contains("EXISTS (SELECT 1 FROM shop.purchase WHERE id = ? AND state IN ('EXPIRED', 'VOIDED'))");
+        assertThat(statements.orderStatusQuery()).isEqualTo("SELECT state FROM shop.purchase WHERE id = ?");
     }
 
     @Test
@@ -87,14 +90,14 @@ class OrderStatementsTest {
         config.set(OrderTimeoutOptions.CLOSE_STATEMENT,
                 "UPDATE orders SET status = 'CLOSED', closed_at = :deadline::timestamptz WHERE order_id = :order_id");
         config.set(OrderTimeoutOptions.AUDIT_STATEMENT,
-                "INSERT INTO audit (late, id) VALUES (:lateness_ms, :order_id)");
+                "INSERT INTO audit (late, id, result) VALUES (:lateness_ms, :order_id, :outcome)");
 
         OrderStatements statements = statements(config);
 
         assertThat(statements.close().query())
                 .isEqualTo("UPDATE orders SET status = 'CLOSED', closed_at = ?::timestamptz WHERE order_id = ?");
         assertThat(statements.close().parameterNames()).containsExactly("deadline", "order_id");
-        assertThat(statements.audit().parameterNames()).containsExactly("lateness_ms", "order_id");
+        assertThat(statements.audit().parameterNames()).containsExactly("lateness_ms", "order_id", "outcome");
     }
 
     @Test

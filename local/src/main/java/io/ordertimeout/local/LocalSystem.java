@@ -1,9 +1,9 @@
 package io.ordertimeout.local;
 
 import io.ordertimeout.OrderTimeoutJob;
-import io.ordertimeout.OrderTimeoutPipeline;
 import io.ordertimeout.config.OrderTimeoutOptions;
 import io.ordertimeout.output.RocketMqOutputs;
+import io.ordertimeout.sink.DatabaseOutcomes;
 import io.ordertimeout.source.RocketMqOrderSource;
 import io.ordertimeout.testkit.db.EmbeddedPostgresDatabase;
 import io.ordertimeout.testkit.db.TestDatabase;
@@ -140,9 +140,9 @@ public final class LocalSystem implements AutoCloseable {
         Configuration config = jobConfiguration();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(settings.parallelism);
-        OrderTimeoutPipeline pipeline = OrderTimeoutJob.define(
+        DatabaseOutcomes outcomes = OrderTimeoutJob.define(
                 env, config, RocketMqOrderSource.from(config), WallClock.system());
-        RocketMqOutputs.from(config).attach(pipeline);
+        RocketMqOutputs.from(config).attach(outcomes);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(OrderTimeoutJob.JOB_NAME);
         jobId = cluster.submitJob(graph.getJobGraph()).get(60, TimeUnit.SECONDS).getJobID();

@@ -53,11 +53,19 @@ abstract class TestDatabaseContract {
             }
             assertThat(statement.executeUpdate("UPDATE orders SET status = 'CLOSED', close_reason = 'PAYMENT_TIMEOUT', closed_at = "
                     + timestamp("2026-11-26 10:30:00") + " WHERE order_id = 'o-1' AND status = 'PENDING_PAYMENT'")).isEqualTo(1);
-            assertThat(statement.executeUpdate("INSERT INTO order_timeout_log (order_id, deadline, closed_at, lateness_ms) VALUES ('o-1', "
-                    + timestamp("2026-11-26 10:30:00") + ", " + timestamp("2026-11-26 10:30:01") + ", 1000)")).isEqualTo(1);
+            assertThat(statement.executeUpdate("INSERT INTO order_timeout_log (order_id, deadline, closed_at, lateness_ms, "
+                    + "outcome) VALUES ('o-1', " + timestamp("2026-11-26 10:30:00") + ", "
+                    + timestamp("2026-11-26 10:30:01") + ", 1000, 'APPLIED')")).isEqualTo(1);
+            try (ResultSet rows = statement.executeQuery("SELECT order_id, outcome FROM order_timeout_log")) {
+                assertThat(rows.next()).isTrue();
+            }
             assertThat(statement.executeUpdate("INSERT INTO refund_request (order_id, payment_id, reason, requested_at) "
                     + "SELECT 'o-1', 'p-1', 'PAID_AFTER_CLOSE', " + timestamp("2026-11-26 10:31:00") + fromNothing()
-                    + " WHERE NOT EXISTS (SELECT 1 FROM orders WHERE order_id = 'o-1' AND status = 'PAID')")).isEqualTo(1);
+                    + " WHERE EXISTS (SELECT 1 FROM orders WHERE order_id = 'o-1' AND status IN ('CLOSED', 'CANCELLED'))"))
+                    .isEqualTo(1);
+            try (ResultSet rows = statement.executeQuery("SELECT 1 FROM refund_request WHERE order_id = 'o-1' AND payment_id = 'p-1'")) {
+                assertThat(rows.next()).isTrue();
+            }
             assertThat(statement.executeUpdate("INSERT INTO order_event_dead_letter (source_position, reason, payload, rejected_at) "
                     + "VALUES ('t/b/0/1', 'bad json', '{', " + timestamp("2026-11-26 10:00:00") + ")")).isEqualTo(1);
         }
@@ -75,7 +83,8 @@ abstract class TestDatabaseContract {
             assertDenied(statement, "UPDATE orders SET amount_cents = 0 WHERE order_id = 'o-1'");
             assertDenied(statement, "INSERT INTO orders (order_id, status, created_at) VALUES ('o-2', 'PAID', "
                     + timestamp("2026-11-26 10:00:00") + ")");
-            assertDenied(statement, "SELECT order_id FROM order_timeout_log");
+            assertDenied(statement, "SELECT deadline FROM order_timeout_log");
+            assertDenied(statement, "SELECT reason FROM refund_request");
             assertDenied(statement, "DELETE FROM refund_request");
             assertDenied(statement, "UPDATE order_event_dead_letter SET reason = 'x'");
             assertDenied(statement, "CREATE TABLE job_scratch (id INT)");

@@ -43,7 +43,8 @@ final class ReferenceOutcomeWriter {
     static void insertAudit(Connection connection, SqlFlavor flavor, String orderId, Instant deadline,
             Instant closedAt) throws SQLException {
         try (PreparedStatement audit = connection.prepareStatement(
-                "INSERT INTO order_timeout_log (order_id, deadline, closed_at, lateness_ms) VALUES (?,?,?,?)")) {
+                "INSERT INTO order_timeout_log (order_id, deadline, closed_at, lateness_ms, outcome) "
+                        + "VALUES (?,?,?,?,'APPLIED')")) {
             audit.setString(1, orderId);
             flavor.setTimestamp(audit, 2, deadline);
             flavor.setTimestamp(audit, 3, closedAt);

@@ -1,0 +1,72 @@
+package io.ordertimeout.sink;
+
+import io.ordertimeout.testkit.db.EmbeddedMariaDbDatabase;
+import io.ordertimeout.testkit.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+class TransactionalJdbcWriterMariaDbTest extends TransactionalJdbcWriterTestBase {
+
+    @Override
+    TestDatabase startDatabase() {
+        return EmbeddedMariaDbDatabase.start();
+    }
+
+    @Override
+    void killJobSessions() throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection admin = database().adminConnection(); Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT id FROM information_schema.processlist WHERE user = '"
+                        + TestDatabase.JOB_USER + "'")) {
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+        }
+        ids.forEach(id -> execute("KILL " + id));
+    }
+
+    @Override
+    boolean jobSessionWaitsForALock() throws SQLException {
+        try (Connection admin = database().adminConnection(); Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM information_schema.processlist WHERE user = '" + TestDatabase.JOB_USER + "' AND command = 'Query'")) {
+            rows.next();
+            return rows.getInt(1) > 0;
+        }
+    }
+
+    @Override
+    String closeRejectingConstraint(String orderId) {
+        return "ALTER TABLE orders ADD CONSTRAINT reject_close CHECK (order_id <> '" + orderId + "' OR status <> 'CLOSED')";
+    }
+
+    @Override
+    String dropCloseRejectingConstraint() {
+        return "ALTER TABLE orders DROP CONSTRAINT reject_close";
+    }
+
+    @Override
+    List<String> refundRejectingTrigger(String paymentId) {
+        return List.of("CREATE TRIGGER reject_refund BEFORE INSERT ON refund_request FOR EACH ROW BEGIN "
+                + "IF NEW.payment_id = '" + paymentId + "' THEN "
+                + "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refund refused'; END IF; END");
+    }
+
+    @Override
+    List<String> dropRefundRejectingTrigger() {
+        return List.of("DROP TRIGGER reject_refund");
+    }
+
+    @Override
+    String constraintSqlState() {
+        return "23000";
+    }
+
+    @Override
+    String triggerSqlState() {
+        return "45000";
+    }
+}

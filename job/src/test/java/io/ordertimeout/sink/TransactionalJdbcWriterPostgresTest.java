@@ -1,0 +1,64 @@
+package io.ordertimeout.sink;
+
+import io.ordertimeout.testkit.db.EmbeddedPostgresDatabase;
+import io.ordertimeout.testkit.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+class TransactionalJdbcWriterPostgresTest extends TransactionalJdbcWriterTestBase {
+
+    @Override
+    TestDatabase startDatabase() {
+        return EmbeddedPostgresDatabase.start();
+    }
+
+    @Override
+    void killJobSessions() {
+        execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + TestDatabase.JOB_USER + "'");
+    }
+
+    @Override
+    boolean jobSessionWaitsForALock() throws SQLException {
+        try (Connection admin = database().adminConnection(); Statement statement = admin.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + TestDatabase.JOB_USER + "' AND wait_event_type = 'Lock'")) {
+            rows.next();
+            return rows.getInt(1) > 0;
+        }
+    }
+
+    @Override
+    String closeRejectingConstraint(String orderId) {
+        return "ALTER TABLE orders ADD CONSTRAINT reject_close CHECK (order_id <> '" + orderId + "' OR status <> 'CLOSED')";
+    }
+
+    @Override
+    String dropCloseRejectingConstraint() {
+        return "ALTER TABLE orders DROP CONSTRAINT reject_close";
+    }
+
+    @Override
+    List<String> refundRejectingTrigger(String paymentId) {
+        return List.of("CREATE FUNCTION reject_refund() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "IF NEW.payment_id = '" + paymentId + "' THEN RAISE EXCEPTION 'refund % refused', NEW.payment_id; "
+                        + "END IF; RETURN NEW; END $$",
+                "CREATE TRIGGER reject_refund BEFORE INSERT ON refund_request FOR EACH ROW EXECUTE FUNCTION reject_refund()");
+    }
+
+    @Override
+    List<String> dropRefundRejectingTrigger() {
+        return List.of("DROP TRIGGER reject_refund ON refund_request", "DROP FUNCTION reject_refund()");
+    }
+
+    @Override
+    String constraintSqlState() {
+        return "23514";
+    }
+
+    @Override
+    String triggerSqlState() {
+        return "P0001";
+    }
+}
