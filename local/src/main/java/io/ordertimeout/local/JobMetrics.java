@@ -30,7 +30,8 @@ public final class JobMetrics {
     }
 
     private static final List<String> SUMMED = List.of("eventsCreated", "eventsPaid", "eventsCancelled",
-            "duplicates", "ignoredEvents", "closes", "refunds", "deadLetters", "pendingOrders");
+            "duplicates", "ignoredEvents", "closes", "refunds", "deadLetters", "pendingOrders", "appliedCloses",
+            "notPendingCloses", "writtenRefunds", "guardBlockedRefunds");
     private static final List<String> MAXIMA = List.of("closeLatenessMillis_median", "closeLatenessMillis_p99",
             "closeLatenessMillis_count", "watermarkLagMillis");
 

@@ -120,8 +120,17 @@ class WebUiMetricsTest {
             awaitTrue("closes equals the close decisions in the database", Duration.ofSeconds(10),
                     () -> closes(metrics) == report.actualAudits());
             assertThat(report.actualAudits()).isPositive();
+            // refunds counts refund requests; the database writes them or its guard turns them down
+            // (a payment the shop's order row had accepted before a late cancel).
+            awaitTrue("every refund request decided by the database", Duration.ofSeconds(10), () -> {
+                JobMetrics.Reading fresh = metrics.readFresh(LocalSystem.METRIC_FETCH_INTERVAL.plusMillis(300));
+                return fresh.sum("refunds").orElse(-1L)
+                        == fresh.sum("writtenRefunds").orElse(0L) + fresh.sum("guardBlockedRefunds").orElse(0L);
+            });
             JobMetrics.Reading reading = metrics.readFresh(LocalSystem.METRIC_FETCH_INTERVAL.plusMillis(300));
-            assertThat(reading.sum("refunds")).hasValue((long) report.actualRefunds());
+            assertThat(reading.sum("writtenRefunds")).hasValue((long) report.actualRefunds());
+            assertThat(reading.sum("appliedCloses").orElse(0L) + reading.sum("notPendingCloses").orElse(0L))
+                    .as("every close decision committed with its outcome").isEqualTo(closes(metrics));
             assertThat(reading.sum("deadLetters")).hasValueSatisfying(count -> assertThat(count).isPositive());
             assertThat(reading.sum("eventsCreated")).hasValueSatisfying(
                     count -> assertThat(count).isGreaterThanOrEqualTo(shop.counters().created()));
