@@ -284,4 +284,45 @@ public final class OrderTimeoutOptions {
             ConfigOptions.key(PREFIX + "db.max-payment-id-length").intType().defaultValue(128)
                     .withDescription("Characters the refund table's payment_id column holds; a longer paymentId "
                             + "is dropped from its event (a dead letter names it) and the event goes on.");
+
+    // ---- tools: bootstrap, inspect, reconcile (issue 10, DESIGN.md §8) -----------------------
+    // Read only by the tools/ jar; the job ignores them. The tools also use order-timeout.jdbc.url,
+    // .user, .password (a read-only login), the order-timeout.db.* names, pay-timeout and
+    // max-parallelism.
+
+    public static final ConfigOption<String> TOOLS_CREATED_AT_COLUMN =
+            ConfigOptions.key(PREFIX + "tools.created-at-column").stringType().defaultValue("created_at")
+                    .withDescription("Creation time column of the orders table; bootstrap computes a pending "
+                            + "order's deadline as this plus pay-timeout (unless tools.deadline-column is set).");
+
+    public static final ConfigOption<String> TOOLS_DEADLINE_COLUMN =
+            ConfigOptions.key(PREFIX + "tools.deadline-column").stringType().noDefaultValue()
+                    .withDescription("Optional payment deadline column (a timestamp, or epoch millis); when set, "
+                            + "bootstrap and reconcile take each order's deadline from it instead of "
+                            + "created-at + pay-timeout.");
+
+    public static final ConfigOption<String> TOOLS_USER_ID_COLUMN =
+            ConfigOptions.key(PREFIX + "tools.user-id-column").stringType().defaultValue("user_id")
+                    .withDescription("Column bootstrap carries into the state as userId (for refunds); 'none' "
+                            + "if the table has none.");
+
+    public static final ConfigOption<String> TOOLS_AMOUNT_CENTS_COLUMN =
+            ConfigOptions.key(PREFIX + "tools.amount-cents-column").stringType().defaultValue("amount_cents")
+                    .withDescription("Column bootstrap carries into the state as amountCents; 'none' if the table "
+                            + "has none.");
+
+    public static final ConfigOption<String> TOOLS_CURRENCY_COLUMN =
+            ConfigOptions.key(PREFIX + "tools.currency-column").stringType().defaultValue("currency")
+                    .withDescription("Column bootstrap carries into the state as currency; 'none' if the table "
+                            + "has none.");
+
+    public static final ConfigOption<Integer> TOOLS_FETCH_SIZE =
+            ConfigOptions.key(PREFIX + "tools.fetch-size").intType().defaultValue(1000)
+                    .withDescription("Rows per round trip of the tools' one streamed query of the orders table.");
+
+    public static final ConfigOption<Duration> TOOLS_RECONCILE_GRACE =
+            ConfigOptions.key(PREFIX + "tools.reconcile-grace").durationType().defaultValue(Duration.ofMinutes(5))
+                    .withDescription("reconcile reports an order pending in the table and unknown to the job only "
+                            + "when its deadline is more than this in the past (the job may not have read "
+                            + "its ORDER_CREATED yet).");
 }
