@@ -22,7 +22,7 @@ public final class DatabaseSnapshot {
     public record OrderRow(String orderId, String status, String closeReason, Instant closedAt, Instant createdAt) {}
 
     /** A row of {@code order_timeout_log}. */
-    public record AuditRow(String orderId, Instant deadline, Instant closedAt, long latenessMs) {
+    public record AuditRow(String orderId, Instant deadline, Instant closedAt, long latenessMs, String outcome) {
         /** closed_at − deadline, recomputed from the timestamps rather than trusted from lateness_ms. */
         public long closeLatenessMillis() {
             return closedAt.toEpochMilli() - deadline.toEpochMilli();
@@ -66,10 +66,10 @@ public final class DatabaseSnapshot {
                 }
             }
             try (ResultSet rs = statement.executeQuery(
-                    "SELECT order_id, deadline, closed_at, lateness_ms FROM order_timeout_log")) {
+                    "SELECT order_id, deadline, closed_at, lateness_ms, outcome FROM order_timeout_log")) {
                 while (rs.next()) {
                     audits.add(new AuditRow(rs.getString("order_id"), flavor.getTimestamp(rs, "deadline"),
-                            flavor.getTimestamp(rs, "closed_at"), rs.getLong("lateness_ms")));
+                            flavor.getTimestamp(rs, "closed_at"), rs.getLong("lateness_ms"), rs.getString("outcome")));
                 }
             }
             try (ResultSet rs = statement.executeQuery(

@@ -158,6 +158,8 @@ public final class GroundTruthCheck {
                     if (rows.size() != 1) {
                         mismatch(order, rows.size() + " audit rows in order_timeout_log, expected exactly 1");
                     }
+                    rows.stream().filter(row -> !"APPLIED".equals(row.outcome())).forEach(row ->
+                            mismatch(order, "audit outcome " + row.outcome() + ", expected APPLIED (the job closed it)"));
                     break;
                 case FORBIDDEN:
                     if (!rows.isEmpty()) {
@@ -169,6 +171,10 @@ public final class GroundTruthCheck {
                     if (rows.size() > 1) {
                         mismatch(order, rows.size() + " audit rows in order_timeout_log, expected at most 1");
                     }
+                    // A legitimate decision that found the row no longer pending changed nothing.
+                    rows.stream().filter(row -> !"NOT_PENDING".equals(row.outcome())).forEach(row ->
+                            mismatch(order, "audit outcome " + row.outcome() + ", expected NOT_PENDING (the order ended "
+                                    + order.finalStatus().name().toLowerCase(java.util.Locale.ROOT) + ")"));
                     break;
                 default:
                     throw new IllegalStateException(order.audit().name());
@@ -192,7 +198,7 @@ public final class GroundTruthCheck {
                     continue;
                 }
                 rows.remove(match);
-                if (!refund.reason().name().equals(match.reason())) {
+                if (!refund.accepts(match.reason())) {
                     mismatch(order, "refund reason " + match.reason() + ", expected " + refund.reason());
                 }
             }

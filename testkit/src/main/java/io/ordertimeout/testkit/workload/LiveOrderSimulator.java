@@ -412,7 +412,15 @@ public final class LiveOrderSimulator implements AutoCloseable {
                 refund = new ExpectedRefund(plan.orderId, plan.paymentId(), ExpectedRefund.Reason.PAID_AFTER_CLOSE);
                 latePaid.incrementAndGet();
             } else if (OrderRowStatus.CANCELLED.name().equals(status)) {
-                refund = new ExpectedRefund(plan.orderId, plan.paymentId(), ExpectedRefund.Reason.PAID_AFTER_CANCEL);
+                // Paid after the deadline and read before the cancel (another queue), this is a
+                // payment after a close to the job: a close decision that finds the row cancelled,
+                // and the refund labelled PAID_AFTER_CLOSE (DESIGN.md §3; the guard writes it).
+                boolean afterDeadline = now >= plan.deadline;
+                refund = new ExpectedRefund(plan.orderId, plan.paymentId(), ExpectedRefund.Reason.PAID_AFTER_CANCEL,
+                        afterDeadline ? ExpectedRefund.Reason.PAID_AFTER_CLOSE : null);
+                if (afterDeadline) {
+                    setOutcome(plan.orderId, OrderRowStatus.CANCELLED, AuditExpectation.ALLOWED);
+                }
                 paidAfterCancel.incrementAndGet();
             } else {
                 LOG.warn("Payment of order {} found status {}; no refund expected", plan.orderId, status);

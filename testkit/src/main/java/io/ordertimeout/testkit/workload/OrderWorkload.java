@@ -252,6 +252,7 @@ public final class OrderWorkload {
 
             OrderRowStatus finalStatus;
             OrderRowStatus initialStatus;
+            boolean closeDecisionAllowed = false;
             List<Draft> originals = new ArrayList<>();
             switch (base) {
                 case PAID_IN_TIME:
@@ -299,7 +300,13 @@ public final class OrderWorkload {
                             (int) Math.max(1, timeoutMs / 2));
                     originals.add(draft(paid(orderId, "-e3", paidAt, paymentId), jittered(paidAt), Role.NONE,
                             deadline, 2));
-                    refunds.add(new ExpectedRefund(orderId, paymentId, ExpectedRefund.Reason.PAID_AFTER_CANCEL));
+                    // Paid after the deadline: read before the cancel (another queue), it is a
+                    // payment after a close to the job, which then decides a close that finds the
+                    // row cancelled (DESIGN.md §3) and labels the refund PAID_AFTER_CLOSE.
+                    boolean paidAfterDeadline = paidAt >= deadline;
+                    refunds.add(new ExpectedRefund(orderId, paymentId, ExpectedRefund.Reason.PAID_AFTER_CANCEL,
+                            paidAfterDeadline ? ExpectedRefund.Reason.PAID_AFTER_CLOSE : null));
+                    closeDecisionAllowed = paidAfterDeadline;
                     finalStatus = OrderRowStatus.CANCELLED;
                     initialStatus = OrderRowStatus.CANCELLED;
                     break;
@@ -364,7 +371,7 @@ public final class OrderWorkload {
             }
             AuditExpectation audit = finalStatus == OrderRowStatus.CLOSED
                     ? AuditExpectation.REQUIRED
-                    : AuditExpectation.FORBIDDEN;
+                    : closeDecisionAllowed ? AuditExpectation.ALLOWED : AuditExpectation.FORBIDDEN;
             orders.add(new ExpectedOrder(orderId, category, base, finalStatus, audit, Instant.ofEpochMilli(created),
                     Instant.ofEpochMilli(deadline), userId, amountCents, currency));
             rows.add(new InitialOrderRow(orderId, userId, amountCents, currency, initialStatus,

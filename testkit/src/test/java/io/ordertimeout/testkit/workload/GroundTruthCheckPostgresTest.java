@@ -131,6 +131,33 @@ class GroundTruthCheckPostgresTest {
     }
 
     @Test
+    void closedOrderWhoseAuditSaysNotPendingFails() throws SQLException {
+        String orderId = anyOrder(Category.NEVER_PAID);
+        execute("UPDATE order_timeout_log SET outcome='NOT_PENDING' WHERE order_id=?", orderId);
+
+        assertFailsNaming(orderId, "audit outcome NOT_PENDING, expected APPLIED");
+    }
+
+    @Test
+    void aCancelledOrderPaidAfterItsDeadlineMayHaveANotPendingCloseAndEitherRefundReason() throws SQLException {
+        // Read before its cancel, a payment made after the deadline is a payment after a close to
+        // the job (DESIGN.md §3): a close decision that found the row cancelled, refund labelled
+        // PAID_AFTER_CLOSE. The money is the same; the check must accept it, and only that.
+        ExpectedOrder order = workload.expected().orders().values().stream()
+                .filter(o -> o.audit() == AuditExpectation.ALLOWED && o.finalStatus() == OrderRowStatus.CANCELLED)
+                .findFirst().orElseThrow(() -> new AssertionError("the workload has no order cancelled, then paid late"));
+        ReferenceOutcomeWriter.insertAudit(connection, FLAVOR, order.orderId(), order.deadline(), Instant.now(),
+                "NOT_PENDING");
+        execute("UPDATE refund_request SET reason='PAID_AFTER_CLOSE' WHERE order_id=?", order.orderId());
+
+        GroundTruthReport accepted = new GroundTruthCheck().check(connection, workload.expected());
+        assertThat(accepted.passed()).as(accepted.summary()).isTrue();
+
+        execute("UPDATE order_timeout_log SET outcome='APPLIED' WHERE order_id=?", order.orderId());
+        assertFailsNaming(order.orderId(), "audit outcome APPLIED, expected NOT_PENDING");
+    }
+
+    @Test
     void wrongAuditDeadlineFails() throws SQLException {
         String orderId = anyOrder(Category.NEVER_PAID);
         execute("UPDATE order_timeout_log SET deadline = deadline + interval '1 second' WHERE order_id=?", orderId);

@@ -42,13 +42,19 @@ final class ReferenceOutcomeWriter {
 
     static void insertAudit(Connection connection, SqlFlavor flavor, String orderId, Instant deadline,
             Instant closedAt) throws SQLException {
+        insertAudit(connection, flavor, orderId, deadline, closedAt, "APPLIED");
+    }
+
+    static void insertAudit(Connection connection, SqlFlavor flavor, String orderId, Instant deadline,
+            Instant closedAt, String outcome) throws SQLException {
         try (PreparedStatement audit = connection.prepareStatement(
                 "INSERT INTO order_timeout_log (order_id, deadline, closed_at, lateness_ms, outcome) "
-                        + "VALUES (?,?,?,?,'APPLIED')")) {
+                        + "VALUES (?,?,?,?,?)")) {
             audit.setString(1, orderId);
             flavor.setTimestamp(audit, 2, deadline);
             flavor.setTimestamp(audit, 3, closedAt);
             audit.setLong(4, closedAt.toEpochMilli() - deadline.toEpochMilli());
+            audit.setString(5, outcome);
             audit.executeUpdate();
         }
     }
