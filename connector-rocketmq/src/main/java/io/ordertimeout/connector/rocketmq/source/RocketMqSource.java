@@ -29,7 +29,8 @@ import org.apache.flink.util.UserCodeClassLoader;
  * Unbounded FLIP-27 source reading one RocketMQ topic with exactly-once positions: each queue is a
  * split whose offset is checkpointed by Flink; offsets are also committed to the broker for the
  * consumer group once a checkpoint completes (progress and lag visible with
- * {@code mqadmin consumerProgress}). Create with {@link #builder()}.
+ * {@code mqadmin consumerProgress}). Unbounded by default; {@link RocketMqSourceBuilder#setBounded()}
+ * reads each queue up to its end as found at start. Create with {@link #builder()}.
  */
 public final class RocketMqSource<T>
         implements Source<T, RocketMqSplit, RocketMqEnumeratorState>, ResultTypeQueryable<T> {
@@ -54,7 +55,7 @@ public final class RocketMqSource<T>
 
     @Override
     public Boundedness getBoundedness() {
-        return Boundedness.CONTINUOUS_UNBOUNDED;
+        return settings.bounded() ? Boundedness.BOUNDED : Boundedness.CONTINUOUS_UNBOUNDED;
     }
 
     @Override

@@ -18,6 +18,7 @@ public final class RocketMqSourceBuilder<T> {
     private Duration pollTimeout = Duration.ofMillis(200);
     private Duration queueDiscoveryInterval = Duration.ofSeconds(30);
     private Duration endProbeInterval = Duration.ofMillis(500);
+    private boolean bounded;
     private RocketMqDeserializationSchema<T> deserializer;
 
     RocketMqSourceBuilder() {}
@@ -84,6 +85,15 @@ public final class RocketMqSourceBuilder<T> {
         return this;
     }
 
+    /**
+     * Makes the source bounded: each queue found at start is read up to its end as of that moment
+     * (its max offset), then the source finishes. Queues are discovered once. Default: unbounded.
+     */
+    public RocketMqSourceBuilder<T> setBounded() {
+        this.bounded = true;
+        return this;
+    }
+
     public RocketMqSourceBuilder<T> setDeserializer(RocketMqDeserializationSchema<T> deserializer) {
         this.deserializer = deserializer;
         return this;
@@ -105,7 +115,7 @@ public final class RocketMqSourceBuilder<T> {
                 "endProbeInterval must be zero or positive, got " + endProbeInterval);
         RocketMqSourceSettings settings = new RocketMqSourceSettings(nameServerAddress, topic, consumerGroup,
                 tagExpression, startingOffsets, aclCredentials, pollBatchSize, pollTimeout, queueDiscoveryInterval,
-                endProbeInterval);
+                endProbeInterval, bounded);
         return new RocketMqSource<>(settings, deserializer);
     }
 

@@ -21,10 +21,11 @@ public final class RocketMqSourceSettings implements Serializable {
     private final long pollTimeoutMillis;
     private final long queueDiscoveryIntervalMillis;
     private final long endProbeIntervalMillis;
+    private final boolean bounded;
 
     RocketMqSourceSettings(String nameServerAddress, String topic, String consumerGroup, String tagExpression,
             StartingOffsets startingOffsets, AclCredentials aclCredentials, int pollBatchSize, Duration pollTimeout,
-            Duration queueDiscoveryInterval, Duration endProbeInterval) {
+            Duration queueDiscoveryInterval, Duration endProbeInterval, boolean bounded) {
         this.nameServerAddress = nameServerAddress;
         this.topic = topic;
         this.consumerGroup = consumerGroup;
@@ -35,6 +36,12 @@ public final class RocketMqSourceSettings implements Serializable {
         this.pollTimeoutMillis = pollTimeout.toMillis();
         this.queueDiscoveryIntervalMillis = queueDiscoveryInterval.toMillis();
         this.endProbeIntervalMillis = endProbeInterval.toMillis();
+        this.bounded = bounded;
+    }
+
+    /** Whether each queue is read only up to its end as found at start. */
+    public boolean bounded() {
+        return bounded;
     }
 
     public String nameServerAddress() {
@@ -86,6 +93,6 @@ public final class RocketMqSourceSettings implements Serializable {
                 + ", startingOffsets=" + startingOffsets + ", acl=" + aclCredentials
                 + ", pollBatchSize=" + pollBatchSize + ", pollTimeoutMillis=" + pollTimeoutMillis
                 + ", queueDiscoveryIntervalMillis=" + queueDiscoveryIntervalMillis
-                + ", endProbeIntervalMillis=" + endProbeIntervalMillis + '}';
+                + ", endProbeIntervalMillis=" + endProbeIntervalMillis + ", bounded=" + bounded + '}';
     }
 }

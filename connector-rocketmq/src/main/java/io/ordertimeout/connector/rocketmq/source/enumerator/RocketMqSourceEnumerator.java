@@ -58,7 +58,7 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
             throw new FlinkRuntimeException("Cannot connect to RocketMQ name server " + settings.nameServerAddress(), e);
         }
         long interval = settings.queueDiscoveryIntervalMillis();
-        if (interval > 0) {
+        if (interval > 0 && !settings.bounded()) {
             context.callAsync(this::discoverQueues, this::onQueuesDiscovered, 0, interval);
         } else {
             context.callAsync(this::discoverQueues, this::onQueuesDiscovered);
@@ -101,6 +101,7 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
     /**
      * Queues present at the first discovery start where the user asked; queues that appear later
      * were created while the job ran, so all their messages are new and they start at the earliest.
+     * A bounded source stops each queue at its end as of now.
      */
     private List<RocketMqSplit> resolveStartingOffsets(List<MessageQueue> queues, boolean useConfiguredStart)
             throws Exception {
@@ -109,7 +110,8 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
             long offset = useConfiguredStart
                     ? settings.startingOffsets().resolve(queue, settings.consumerGroup(), metadata)
                     : metadata.minOffset(queue);
-            splits.add(new RocketMqSplit(queue, offset));
+            long stoppingOffset = settings.bounded() ? metadata.maxOffset(queue) : RocketMqSplit.NO_STOPPING_OFFSET;
+            splits.add(new RocketMqSplit(queue, offset, stoppingOffset));
         }
         return splits;
     }
@@ -135,10 +137,16 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
         tellReadersQueuesAreAssigned(context.registeredReaders().keySet());
     }
 
-    /** Sent after the assignments, which reach a reader before later events do. */
+    /**
+     * Sent after the assignments, which reach a reader before later events do. A bounded source's
+     * readers are also told that no more splits come, so that they finish once theirs are read.
+     */
     private void tellReadersQueuesAreAssigned(Collection<Integer> readers) {
         for (Integer reader : readers) {
             context.sendEventToSourceReader(reader, new QueuesAssigned());
+            if (settings.bounded()) {
+                context.signalNoMoreSplits(reader);
+            }
         }
     }
 

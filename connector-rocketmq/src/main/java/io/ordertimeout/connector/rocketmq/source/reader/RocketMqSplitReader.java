@@ -1,12 +1,15 @@
 package io.ordertimeout.connector.rocketmq.source.reader;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.ordertimeout.connector.rocketmq.RocketMqClientIds;
@@ -37,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * emitter. A broker-side filter would skip offsets the reader never sees, so a queue whose newest
  * messages are filtered out could never be recognised as caught up (see {@link QueueEndProber}).
  * Queues that returned nothing in a fetch are probed for their end, in line with their messages.
+ *
+ * <p>A bounded split is finished, and its queue unassigned, once the message before its stopping
+ * offset was fetched; later messages of it are dropped. Splits paused for watermark alignment
+ * ({@link #pauseOrResumeSplits}) stop being pulled; what the consumer had already fetched for them
+ * is still emitted (at most its per-queue prefetch limit).
  */
 public final class RocketMqSplitReader implements SplitReader<QueueElement, RocketMqSplit> {
 
@@ -49,6 +57,10 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
     private final AtomicReference<Map<MessageQueue, Long>> offsetsToCommit = new AtomicReference<>();
     private final QueueMetadataClient metadata;
     private final QueueEndProber endProber;
+    /** Bounded splits finished outside a fetch (assigned at or past their end), reported by the next fetch. */
+    private final Set<String> finishedToReport = new HashSet<>();
+    /** Written by the task thread (pause/resume), read by the fetcher thread when queues are assigned. */
+    private final Set<MessageQueue> pausedQueues = ConcurrentHashMap.newKeySet();
 
     RocketMqSplitReader(RocketMqSourceSettings settings, RocketMqReaderMetrics metrics, int subtaskIndex) {
         this.settings = settings;
@@ -84,28 +96,64 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
         List<MessageExt> messages = consumer.poll(settings.pollTimeoutMillis());
         metrics.recordPoll((System.nanoTime() - start) / 1_000_000, messages.size());
         RecordsBySplits.Builder<QueueElement> records = new RecordsBySplits.Builder<>();
+        finishedToReport.forEach(records::addFinishedSplit);
+        finishedToReport.clear();
         Set<MessageQueue> quiet = new HashSet<>(assigned.keySet());
+        List<MessageQueue> reachedTheirEnd = new ArrayList<>();
         for (MessageExt message : messages) {
-            String brokerName = brokerNameOf(message);
-            quiet.remove(new MessageQueue(message.getTopic(), brokerName, message.getQueueId()));
-            records.add(RocketMqSplit.splitIdOf(message.getTopic(), brokerName, message.getQueueId()),
-                    new QueueElement.Message(message));
+            MessageQueue queue = assignedQueueOf(message);
+            if (queue == null) {
+                // Fetched before its queue was unassigned (bounded split finished, or queue removed).
+                continue;
+            }
+            quiet.remove(queue);
+            RocketMqSplit split = assigned.get(queue);
+            if (split.isBounded() && message.getQueueOffset() >= split.stoppingOffset()) {
+                continue;
+            }
+            records.add(split.splitId(), new QueueElement.Message(message));
+            if (split.isBounded() && message.getQueueOffset() + 1 >= split.stoppingOffset()
+                    && !reachedTheirEnd.contains(queue)) {
+                reachedTheirEnd.add(queue);
+            }
         }
+        for (MessageQueue queue : reachedTheirEnd) {
+            records.addFinishedSplit(assigned.get(queue).splitId());
+            quiet.remove(queue);
+        }
+        unassign(reachedTheirEnd);
         endProber.probe(quiet).forEach((queue, probe) -> records.add(assigned.get(queue).splitId(), probe));
         return records.build();
     }
 
-    private String brokerNameOf(MessageExt message) {
+    /** The assigned queue a message belongs to, or null if its queue is no longer assigned. */
+    private MessageQueue assignedQueueOf(MessageExt message) {
         if (message.getBrokerName() != null) {
-            return message.getBrokerName();
+            MessageQueue queue = new MessageQueue(message.getTopic(), message.getBrokerName(), message.getQueueId());
+            return assigned.containsKey(queue) ? queue : null;
         }
         for (MessageQueue queue : assigned.keySet()) {
             if (queue.getQueueId() == message.getQueueId() && queue.getTopic().equals(message.getTopic())) {
-                return queue.getBrokerName();
+                return queue;
             }
         }
-        throw new IllegalStateException("Message from a queue that is not assigned: " + message.getTopic() + "/"
-                + message.getQueueId());
+        return null;
+    }
+
+    /**
+     * Stops pulling the given queues. The consumer cannot be assigned an empty set, so the last
+     * queues are paused instead; messages it still hands out for them are dropped by {@link #fetch}.
+     */
+    private void unassign(Collection<MessageQueue> queues) {
+        if (queues.isEmpty()) {
+            return;
+        }
+        assigned.keySet().removeAll(queues);
+        if (assigned.isEmpty()) {
+            consumer.pause(queues);
+        } else {
+            consumer.assign(assigned.keySet());
+        }
     }
 
     @Override
@@ -115,6 +163,10 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
         }
         Map<MessageQueue, RocketMqSplit> added = new HashMap<>();
         for (RocketMqSplit split : splitsChange.splits()) {
+            if (split.isFinished()) {
+                finishedToReport.add(split.splitId());
+                continue;
+            }
             added.put(split.messageQueue(), split);
             // assign() starts one pull task per new queue, which begins at the offset store's
             // in-memory offset: priming the store is what positions the queue. No seek() after
@@ -125,9 +177,33 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
             // which by then may be pulling another queue.)
             offsetStore().updateOffset(split.messageQueue(), split.nextOffset(), false);
         }
+        if (added.isEmpty()) {
+            return;
+        }
         assigned.putAll(added);
         consumer.assign(assigned.keySet());
+        // A queue unassigned by pausing it (see unassign) and assigned again must be pulled again,
+        // unless Flink paused its split.
+        List<MessageQueue> toResume = new ArrayList<>(added.keySet());
+        toResume.removeAll(pausedQueues);
+        consumer.resume(toResume);
+        consumer.pause(added.keySet().stream().filter(pausedQueues::contains).toList());
         LOG.info("Reading {} RocketMQ queue(s) of group {}: {}", added.size(), settings.consumerGroup(), added.values());
+    }
+
+    /**
+     * Watermark alignment (FLIP-182/217): stops and restarts pulling queues. Called by the task
+     * thread; the consumer's pause flags are thread-safe, and {@link #pausedQueues} keeps the
+     * request for queues the fetcher thread has not assigned to the consumer yet.
+     */
+    @Override
+    public void pauseOrResumeSplits(Collection<RocketMqSplit> splitsToPause, Collection<RocketMqSplit> splitsToResume) {
+        List<MessageQueue> toPause = splitsToPause.stream().map(RocketMqSplit::messageQueue).toList();
+        List<MessageQueue> toResume = splitsToResume.stream().map(RocketMqSplit::messageQueue).toList();
+        pausedQueues.addAll(toPause);
+        pausedQueues.removeAll(toResume);
+        consumer.pause(toPause);
+        consumer.resume(toResume);
     }
 
     private OffsetStore offsetStore() {

@@ -47,6 +47,7 @@ public final class RocketMqSplitState {
     }
 
     public RocketMqSplit toSplit() {
-        return new RocketMqSplit(split.topic(), split.brokerName(), split.queueId(), nextOffset);
+        return new RocketMqSplit(split.topic(), split.brokerName(), split.queueId(), nextOffset,
+                split.stoppingOffset());
     }
 }

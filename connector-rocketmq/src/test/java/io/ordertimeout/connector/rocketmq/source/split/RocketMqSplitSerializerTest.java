@@ -3,6 +3,8 @@ package io.ordertimeout.connector.rocketmq.source.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,33 @@ class RocketMqSplitSerializerTest {
         assertThat(copy).isEqualTo(split);
         assertThat(copy.splitId()).isEqualTo("order-events/broker-ä/7");
         assertThat(copy.nextOffset()).isEqualTo(123_456_789_012L);
+    }
+
+    @Test
+    void roundTripsTheStoppingOffsetOfABoundedSplit() throws IOException {
+        RocketMqSplit split = new RocketMqSplit("order-events", "broker-a", 3, 10, 42);
+
+        RocketMqSplit copy = serializer.deserialize(serializer.getVersion(), serializer.serialize(split));
+
+        assertThat(copy).isEqualTo(split);
+        assertThat(copy.stoppingOffset()).isEqualTo(42);
+        assertThat(copy.isBounded()).isTrue();
+    }
+
+    @Test
+    void readsVersionOneSplitsOfOlderCheckpointsAsUnbounded() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF("order-events");
+            out.writeUTF("broker-a");
+            out.writeInt(2);
+            out.writeLong(77);
+        }
+
+        RocketMqSplit split = serializer.deserialize(1, bytes.toByteArray());
+
+        assertThat(split).isEqualTo(new RocketMqSplit("order-events", "broker-a", 2, 77));
+        assertThat(split.isBounded()).isFalse();
     }
 
     @Test
