@@ -19,6 +19,8 @@ public final class RocketMqSourceBuilder<T> {
     private Duration queueDiscoveryInterval = Duration.ofSeconds(30);
     private Duration endProbeInterval = Duration.ofMillis(500);
     private boolean bounded;
+    private int prefetchMessagesPerQueue = 1000;
+    private int prefetchMebibytesPerQueue = 16;
     private RocketMqDeserializationSchema<T> deserializer;
 
     RocketMqSourceBuilder() {}
@@ -86,6 +88,19 @@ public final class RocketMqSourceBuilder<T> {
     }
 
     /**
+     * How much the consumer fetches ahead per queue before it stops pulling that queue: at most
+     * {@code messages} messages and {@code mebibytes} MiB of bodies. Defaults 1000 messages (the
+     * client's default) and 16 MiB (the client's 100 MiB per queue can exhaust a TaskManager's heap
+     * with a few dozen queues). Lower limits also make watermark alignment tighter: a paused queue
+     * still emits what was fetched for it before the pause.
+     */
+    public RocketMqSourceBuilder<T> setPrefetchLimitsPerQueue(int messages, int mebibytes) {
+        this.prefetchMessagesPerQueue = messages;
+        this.prefetchMebibytesPerQueue = mebibytes;
+        return this;
+    }
+
+    /**
      * Makes the source bounded: each queue found at start is read up to its end as of that moment
      * (its max offset), then the source finishes. Queues are discovered once. Default: unbounded.
      */
@@ -113,9 +128,13 @@ public final class RocketMqSourceBuilder<T> {
                 "queueDiscoveryInterval must be zero or positive, got " + queueDiscoveryInterval);
         require(endProbeInterval != null && !endProbeInterval.isNegative(),
                 "endProbeInterval must be zero or positive, got " + endProbeInterval);
+        require(prefetchMessagesPerQueue > 0,
+                "prefetch messages per queue must be positive, got " + prefetchMessagesPerQueue);
+        require(prefetchMebibytesPerQueue > 0 && prefetchMebibytesPerQueue <= 1024,
+                "prefetch MiB per queue must be in 1..1024, got " + prefetchMebibytesPerQueue);
         RocketMqSourceSettings settings = new RocketMqSourceSettings(nameServerAddress, topic, consumerGroup,
                 tagExpression, startingOffsets, aclCredentials, pollBatchSize, pollTimeout, queueDiscoveryInterval,
-                endProbeInterval, bounded);
+                endProbeInterval, bounded, prefetchMessagesPerQueue, prefetchMebibytesPerQueue);
         return new RocketMqSource<>(settings, deserializer);
     }
 

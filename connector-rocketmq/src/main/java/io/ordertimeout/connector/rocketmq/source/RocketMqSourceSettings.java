@@ -22,10 +22,13 @@ public final class RocketMqSourceSettings implements Serializable {
     private final long queueDiscoveryIntervalMillis;
     private final long endProbeIntervalMillis;
     private final boolean bounded;
+    private final int prefetchMessagesPerQueue;
+    private final int prefetchMebibytesPerQueue;
 
     RocketMqSourceSettings(String nameServerAddress, String topic, String consumerGroup, String tagExpression,
             StartingOffsets startingOffsets, AclCredentials aclCredentials, int pollBatchSize, Duration pollTimeout,
-            Duration queueDiscoveryInterval, Duration endProbeInterval, boolean bounded) {
+            Duration queueDiscoveryInterval, Duration endProbeInterval, boolean bounded, int prefetchMessagesPerQueue,
+            int prefetchMebibytesPerQueue) {
         this.nameServerAddress = nameServerAddress;
         this.topic = topic;
         this.consumerGroup = consumerGroup;
@@ -37,6 +40,18 @@ public final class RocketMqSourceSettings implements Serializable {
         this.queueDiscoveryIntervalMillis = queueDiscoveryInterval.toMillis();
         this.endProbeIntervalMillis = endProbeInterval.toMillis();
         this.bounded = bounded;
+        this.prefetchMessagesPerQueue = prefetchMessagesPerQueue;
+        this.prefetchMebibytesPerQueue = prefetchMebibytesPerQueue;
+    }
+
+    /** Messages the consumer fetches ahead per queue, at most. */
+    public int prefetchMessagesPerQueue() {
+        return prefetchMessagesPerQueue;
+    }
+
+    /** MiB of message bodies the consumer fetches ahead per queue, at most. */
+    public int prefetchMebibytesPerQueue() {
+        return prefetchMebibytesPerQueue;
     }
 
     /** Whether each queue is read only up to its end as found at start. */
@@ -93,6 +108,7 @@ public final class RocketMqSourceSettings implements Serializable {
                 + ", startingOffsets=" + startingOffsets + ", acl=" + aclCredentials
                 + ", pollBatchSize=" + pollBatchSize + ", pollTimeoutMillis=" + pollTimeoutMillis
                 + ", queueDiscoveryIntervalMillis=" + queueDiscoveryIntervalMillis
-                + ", endProbeIntervalMillis=" + endProbeIntervalMillis + ", bounded=" + bounded + '}';
+                + ", endProbeIntervalMillis=" + endProbeIntervalMillis + ", bounded=" + bounded
+                + ", prefetchPerQueue=" + prefetchMessagesPerQueue + " messages/" + prefetchMebibytesPerQueue + " MiB}";
     }
 }

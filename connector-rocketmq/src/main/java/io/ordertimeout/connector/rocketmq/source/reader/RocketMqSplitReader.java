@@ -80,6 +80,8 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
         consumer.setAutoCommit(false);
         consumer.setPullBatchSize(settings.pollBatchSize());
         consumer.setPollTimeoutMillis(settings.pollTimeoutMillis());
+        consumer.setPullThresholdForQueue(settings.prefetchMessagesPerQueue());
+        consumer.setPullThresholdSizeForQueue(settings.prefetchMebibytesPerQueue());
         try {
             consumer.setSubExpressionForAssign(settings.topic(), "*");
             consumer.start();
