@@ -5,18 +5,26 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
+import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
+import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplitSerializer;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
- * Version 1: initial-discovery flag, queue count, then topic, broker name and queue id per queue.
+ * Version 2: initial-discovery flag, queue count, then topic, broker name and queue id per queue;
+ * then the unassigned split count and per split its length and {@link RocketMqSplitSerializer}
+ * bytes. Version 1 (without unassigned splits) is still read.
  */
 public final class RocketMqEnumeratorStateSerializer implements SimpleVersionedSerializer<RocketMqEnumeratorState> {
 
-    public static final int CURRENT_VERSION = 1;
+    public static final int CURRENT_VERSION = 2;
+
+    private final RocketMqSplitSerializer splitSerializer = new RocketMqSplitSerializer();
 
     @Override
     public int getVersion() {
@@ -34,13 +42,19 @@ public final class RocketMqEnumeratorStateSerializer implements SimpleVersionedS
                 out.writeUTF(queue.getBrokerName());
                 out.writeInt(queue.getQueueId());
             }
+            out.writeInt(state.unassignedSplits().size());
+            for (RocketMqSplit split : state.unassignedSplits()) {
+                byte[] splitBytes = splitSerializer.serialize(split);
+                out.writeInt(splitBytes.length);
+                out.write(splitBytes);
+            }
         }
         return bytes.toByteArray();
     }
 
     @Override
     public RocketMqEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != CURRENT_VERSION) {
+        if (version != 1 && version != CURRENT_VERSION) {
             throw new IOException("Unknown RocketMqEnumeratorState serializer version " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -50,7 +64,16 @@ public final class RocketMqEnumeratorStateSerializer implements SimpleVersionedS
             for (int i = 0; i < count; i++) {
                 queues.add(new MessageQueue(in.readUTF(), in.readUTF(), in.readInt()));
             }
-            return new RocketMqEnumeratorState(queues, initialDiscoveryFinished);
+            List<RocketMqSplit> unassigned = new ArrayList<>();
+            if (version >= 2) {
+                int splits = in.readInt();
+                for (int i = 0; i < splits; i++) {
+                    byte[] bytes = new byte[in.readInt()];
+                    in.readFully(bytes);
+                    unassigned.add(splitSerializer.deserialize(splitSerializer.getVersion(), bytes));
+                }
+            }
+            return new RocketMqEnumeratorState(queues, unassigned, initialDiscoveryFinished);
         }
     }
 }

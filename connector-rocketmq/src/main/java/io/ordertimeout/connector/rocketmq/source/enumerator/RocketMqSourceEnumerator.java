@@ -48,6 +48,9 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
         this.assignedQueues = new LinkedHashSet<>(
                 restoredState == null ? Set.of() : restoredState.assignedQueues());
         this.initialDiscoveryFinished = restoredState != null && restoredState.initialDiscoveryFinished();
+        if (restoredState != null) {
+            addToPending(restoredState.unassignedSplits());
+        }
     }
 
     @Override
@@ -195,7 +198,9 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
 
     @Override
     public RocketMqEnumeratorState snapshotState(long checkpointId) {
-        return new RocketMqEnumeratorState(assignedQueues, initialDiscoveryFinished);
+        List<RocketMqSplit> unassigned = new ArrayList<>();
+        pendingByReader.values().forEach(unassigned::addAll);
+        return new RocketMqEnumeratorState(assignedQueues, unassigned, initialDiscoveryFinished);
     }
 
     @Override

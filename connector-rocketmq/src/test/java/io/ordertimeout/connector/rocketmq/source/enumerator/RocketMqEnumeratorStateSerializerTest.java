@@ -39,7 +39,25 @@ class RocketMqEnumeratorStateSerializerTest {
     @Test
     void rejectsAnUnknownVersion() throws IOException {
         byte[] bytes = serializer.serialize(new RocketMqEnumeratorState(Set.of(), false));
-        assertThatThrownBy(() -> serializer.deserialize(2, bytes)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> serializer.deserialize(99, bytes)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void readsVersionOneStatesOfOlderCheckpointsWithoutUnassignedSplits() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeBoolean(true);
+            out.writeInt(1);
+            out.writeUTF("order-events");
+            out.writeUTF("broker-a");
+            out.writeInt(3);
+        }
+
+        RocketMqEnumeratorState state = serializer.deserialize(1, bytes.toByteArray());
+
+        assertThat(state.assignedQueues()).containsExactly(new MessageQueue("order-events", "broker-a", 3));
+        assertThat(state.unassignedSplits()).isEmpty();
+        assertThat(state.initialDiscoveryFinished()).isTrue();
     }
 
     @Test
