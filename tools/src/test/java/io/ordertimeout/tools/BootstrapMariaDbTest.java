@@ -1,5 +1,8 @@
 package io.ordertimeout.tools;
 
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.ordertimeout.testkit.db.EmbeddedMariaDbDatabase;
 import io.ordertimeout.testkit.db.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -11,6 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
  * disagrees with created_at + pay timeout on purpose: bootstrap must take the column.
  */
 class BootstrapMariaDbTest extends BootstrapRestoreTestBase {
+
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = miniCluster(METRICS);
 
     private static EmbeddedMariaDbDatabase database;
 
@@ -49,5 +57,10 @@ class BootstrapMariaDbTest extends BootstrapRestoreTestBase {
     @Override
     String deadlineColumn() {
         return "payment_deadline";
+    }
+
+    @Override
+    InMemoryReporter metrics() {
+        return METRICS;
     }
 }

@@ -1,5 +1,8 @@
 package io.ordertimeout.tools;
 
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ordertimeout.testkit.db.EmbeddedPostgresDatabase;
@@ -20,6 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
  * login ran no SELECT at all: it finds its work in the savepoint, not in the table.
  */
 class BootstrapPostgresTest extends BootstrapRestoreTestBase {
+
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = miniCluster(METRICS);
 
     private static EmbeddedPostgresDatabase database;
 
@@ -79,5 +87,10 @@ class BootstrapPostgresTest extends BootstrapRestoreTestBase {
             }
         }
         return queries;
+    }
+
+    @Override
+    InMemoryReporter metrics() {
+        return METRICS;
     }
 }

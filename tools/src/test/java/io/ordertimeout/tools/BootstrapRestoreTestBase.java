@@ -35,7 +35,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,15 +53,21 @@ abstract class BootstrapRestoreTestBase {
     static final String JOB_PASSWORD = "job-secret";
     static final Duration PAY_TIMEOUT = Duration.ofMinutes(30);
 
-    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+    /**
+     * A mini cluster reporting to {@code metrics}. Each subclass needs its own reporter and cluster:
+     * a reporter is unregistered when its cluster stops, so a second cluster sharing it gets no
+     * metrics at all (seen when both subclasses ran in one JVM).
+     */
+    static MiniClusterExtension miniCluster(InMemoryReporter metrics) {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(4)
+                .setConfiguration(metrics.addToConfiguration(new Configuration()))
+                .build());
+    }
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .build());
+    /** The reporter of the subclass's own mini cluster. */
+    abstract InMemoryReporter metrics();
 
     @TempDir
     Path directory;
@@ -265,9 +270,9 @@ abstract class BootstrapRestoreTestBase {
         return statuses;
     }
 
-    private static long metricSum(JobID job, String name) {
+    private long metricSum(JobID job, String name) {
         long sum = 0;
-        for (Metric metric : METRICS.findMetrics(job, name).values()) {
+        for (Metric metric : metrics().findMetrics(job, name).values()) {
             if (metric instanceof Counter counter) {
                 sum += counter.getCount();
             } else if (metric instanceof Gauge<?> gauge) {
@@ -277,7 +282,7 @@ abstract class BootstrapRestoreTestBase {
         return sum;
     }
 
-    private static void awaitMetricSum(JobID job, String name, long expected) throws InterruptedException {
+    private void awaitMetricSum(JobID job, String name, long expected) throws InterruptedException {
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < giveUp && metricSum(job, name) != expected) {
             Thread.sleep(100);
