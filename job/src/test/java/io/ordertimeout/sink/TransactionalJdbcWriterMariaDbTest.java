@@ -39,16 +39,6 @@ class TransactionalJdbcWriterMariaDbTest extends TransactionalJdbcWriterTestBase
     }
 
     @Override
-    String closeRejectingConstraint(String orderId) {
-        return "ALTER TABLE orders ADD CONSTRAINT reject_close CHECK (order_id <> '" + orderId + "' OR status <> 'CLOSED')";
-    }
-
-    @Override
-    String dropCloseRejectingConstraint() {
-        return "ALTER TABLE orders DROP CONSTRAINT reject_close";
-    }
-
-    @Override
     List<String> refundRejectingTrigger(String paymentId) {
         return List.of("CREATE TRIGGER reject_refund BEFORE INSERT ON refund_request FOR EACH ROW BEGIN "
                 + "IF NEW.payment_id = '" + paymentId + "' THEN "

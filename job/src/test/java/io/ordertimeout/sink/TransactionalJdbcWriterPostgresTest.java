@@ -30,16 +30,6 @@ class TransactionalJdbcWriterPostgresTest extends TransactionalJdbcWriterTestBas
     }
 
     @Override
-    String closeRejectingConstraint(String orderId) {
-        return "ALTER TABLE orders ADD CONSTRAINT reject_close CHECK (order_id <> '" + orderId + "' OR status <> 'CLOSED')";
-    }
-
-    @Override
-    String dropCloseRejectingConstraint() {
-        return "ALTER TABLE orders DROP CONSTRAINT reject_close";
-    }
-
-    @Override
     List<String> refundRejectingTrigger(String paymentId) {
         return List.of("CREATE FUNCTION reject_refund() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                         + "IF NEW.payment_id = '" + paymentId + "' THEN RAISE EXCEPTION 'refund % refused', NEW.payment_id; "

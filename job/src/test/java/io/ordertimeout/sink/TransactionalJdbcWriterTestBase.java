@@ -78,10 +78,14 @@ abstract class TransactionalJdbcWriterTestBase {
     /** Ends every session of the job user from the server side, as a failover or an operator would. */
     abstract void killJobSessions() throws SQLException;
 
-    /** A CHECK constraint that rejects closing the order {@code orderId}. */
-    abstract String closeRejectingConstraint(String orderId);
+    /** A CHECK constraint that rejects closing the order {@code orderId} (same SQL on both databases). */
+    static String closeRejectingConstraint(String orderId) {
+        return "ALTER TABLE orders ADD CONSTRAINT reject_close CHECK (order_id <> '" + orderId + "' OR status <> 'CLOSED')";
+    }
 
-    abstract String dropCloseRejectingConstraint();
+    static String dropCloseRejectingConstraint() {
+        return "ALTER TABLE orders DROP CONSTRAINT reject_close";
+    }
 
     /** Statements creating a trigger that rejects the refund with payment id {@code paymentId}. */
     abstract List<String> refundRejectingTrigger(String paymentId);
