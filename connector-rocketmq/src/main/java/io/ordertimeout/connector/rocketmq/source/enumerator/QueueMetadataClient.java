@@ -18,6 +18,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.header.QueryConsumerOffsetRequestHeader;
+import org.apache.rocketmq.remoting.protocol.header.UpdateConsumerOffsetRequestHeader;
 
 /**
  * Queue listing and offset look-ups for the enumerator (and max offsets for the split readers, see
@@ -93,6 +94,21 @@ public final class QueueMetadataClient implements StartingOffsets.QueueOffsets, 
             }
             throw e;
         }
+    }
+
+    /**
+     * Writes the group's offset of one queue to its master broker and waits for the answer, so a
+     * failure is an exception. (The consumer's own {@code commitSync(offsets, true)} persists
+     * one-way and only logs failures inside the client, so a failed commit could not be counted.)
+     */
+    public void commitOffset(String consumerGroup, MessageQueue queue, long nextOffset) throws Exception {
+        UpdateConsumerOffsetRequestHeader request = new UpdateConsumerOffsetRequestHeader();
+        request.setConsumerGroup(consumerGroup);
+        request.setTopic(queue.getTopic());
+        request.setQueueId(queue.getQueueId());
+        request.setBrokerName(queue.getBrokerName());
+        request.setCommitOffset(nextOffset);
+        client.getMQClientAPIImpl().updateConsumerOffset(masterAddress(queue), request, TIMEOUT_MILLIS);
     }
 
     private String masterAddress(MessageQueue queue) throws Exception {

@@ -236,9 +236,20 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
         if (own.isEmpty()) {
             return;
         }
+        // The consumer's offset store gets the same offsets (its periodic persist then writes no
+        // older ones); the broker write itself goes through the metadata client, which reports
+        // failures (the consumer's persist is one-way and swallows them).
+        consumer.commitSync(own, false);
         try {
-            consumer.commitSync(own, true);
-        } catch (RuntimeException e) {
+            for (Map.Entry<MessageQueue, Long> offset : own.entrySet()) {
+                metadata.commitOffset(settings.consumerGroup(), offset.getKey(), offset.getValue());
+            }
+            metrics.recordCommit(true);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            metrics.recordCommit(false);
             // Only progress reporting is lost; the next checkpoint commits again.
             LOG.warn("Cannot commit offsets of group {} to RocketMQ: {}", settings.consumerGroup(), e.toString());
         }
