@@ -3,11 +3,13 @@ package io.ordertimeout.connector.rocketmq;
 import java.io.Serializable;
 import java.util.Objects;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.rocketmq.acl.common.AclClientRPCHook;
 import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.remoting.RPCHook;
 
 /** Access key and secret key of a RocketMQ ACL account. The secret never appears in {@link #toString()}. */
+@Internal
 public final class AclCredentials implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -2,7 +2,10 @@ package io.ordertimeout.connector.rocketmq;
 
 import java.util.UUID;
 
+import org.apache.flink.annotation.Internal;
+
 /** Builds client instance names. */
+@Internal
 public final class RocketMqClientIds {
 
     private RocketMqClientIds() {}

@@ -1,5 +1,6 @@
 package io.ordertimeout.connector.rocketmq.logging;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.rocketmq.logging.ch.qos.logback.classic.Level;
 import org.apache.rocketmq.logging.ch.qos.logback.classic.spi.ILoggingEvent;
 import org.apache.rocketmq.logging.ch.qos.logback.classic.spi.IThrowableProxy;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * that uses this appender. Set {@code -Drocketmq.log.level} to change what is forwarded (default
  * INFO) and filter further in the Flink log configuration ({@code org.apache.rocketmq.*}).
  */
+@Internal
 public final class RocketMqClientLogForwarder extends AppenderBase<ILoggingEvent> {
 
     @Override

@@ -2,11 +2,13 @@ package io.ordertimeout.connector.rocketmq.sink;
 
 import java.io.IOException;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /** At-least-once RocketMQ sink (Sink V2). Create with {@link #builder()}. */
+@PublicEvolving
 public final class RocketMqSink<T> implements Sink<T> {
 
     private static final long serialVersionUID = 1L;

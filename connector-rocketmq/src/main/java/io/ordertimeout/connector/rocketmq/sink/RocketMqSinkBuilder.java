@@ -3,8 +3,10 @@ package io.ordertimeout.connector.rocketmq.sink;
 import java.time.Duration;
 
 import io.ordertimeout.connector.rocketmq.AclCredentials;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** Builds a {@link RocketMqSink}; name server, producer group and serialization schema are required. */
+@PublicEvolving
 public final class RocketMqSinkBuilder<T> {
 
     private String nameServerAddress;

@@ -4,8 +4,10 @@ import java.io.Serializable;
 import java.util.Optional;
 
 import io.ordertimeout.connector.rocketmq.AclCredentials;
+import org.apache.flink.annotation.Internal;
 
 /** The validated options of a {@link RocketMqSink}; built by {@link RocketMqSinkBuilder}. */
+@Internal
 public final class RocketMqSinkSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;

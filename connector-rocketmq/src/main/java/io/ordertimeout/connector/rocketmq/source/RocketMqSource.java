@@ -11,6 +11,7 @@ import io.ordertimeout.connector.rocketmq.source.reader.RocketMqSplitReaders;
 import io.ordertimeout.connector.rocketmq.source.reader.deserializer.RocketMqDeserializationSchema;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplitSerializer;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -32,6 +33,7 @@ import org.apache.flink.util.UserCodeClassLoader;
  * {@code mqadmin consumerProgress}). Unbounded by default; {@link RocketMqSourceBuilder#setBounded()}
  * reads each queue up to its end as found at start. Create with {@link #builder()}.
  */
+@PublicEvolving
 public final class RocketMqSource<T>
         implements Source<T, RocketMqSplit, RocketMqEnumeratorState>, ResultTypeQueryable<T> {
 

@@ -4,8 +4,10 @@ import java.time.Duration;
 
 import io.ordertimeout.connector.rocketmq.AclCredentials;
 import io.ordertimeout.connector.rocketmq.source.reader.deserializer.RocketMqDeserializationSchema;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** Builds a {@link RocketMqSource}; name server, topic, consumer group and deserializer are required. */
+@PublicEvolving
 public final class RocketMqSourceBuilder<T> {
 
     private String nameServerAddress;

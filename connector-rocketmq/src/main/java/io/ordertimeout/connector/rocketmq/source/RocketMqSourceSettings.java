@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.ordertimeout.connector.rocketmq.AclCredentials;
+import org.apache.flink.annotation.Internal;
 
 /** The validated options of a {@link RocketMqSource}; built by {@link RocketMqSourceBuilder}. */
+@Internal
 public final class RocketMqSourceSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.Objects;
 import java.util.OptionalLong;
 
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
@@ -11,6 +13,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * at its checkpointed offset). Offsets are RocketMQ queue offsets and always mean "next message to
  * read".
  */
+@PublicEvolving
 public final class StartingOffsets implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -21,6 +24,7 @@ public final class StartingOffsets implements Serializable {
     }
 
     /** Offset queries the enumerator answers from the broker. */
+    @Internal
     public interface QueueOffsets {
         long minOffset(MessageQueue queue) throws Exception;
 

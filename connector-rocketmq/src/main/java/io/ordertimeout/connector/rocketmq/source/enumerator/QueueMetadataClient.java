@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 import io.ordertimeout.connector.rocketmq.RocketMqClientIds;
 import io.ordertimeout.connector.rocketmq.source.RocketMqSourceSettings;
 import io.ordertimeout.connector.rocketmq.source.StartingOffsets;
+import org.apache.flink.annotation.Internal;
 import org.apache.rocketmq.client.ClientConfig;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.impl.FindBrokerResult;
@@ -30,6 +31,7 @@ import org.apache.rocketmq.remoting.protocol.header.UpdateConsumerOffsetRequestH
  * {@code ConsumerManageProcessor}); "committed or latest" would then read from the beginning.
  * Asking with {@code setZeroIfNotFound=false} gets an honest "not found".
  */
+@Internal
 public final class QueueMetadataClient implements StartingOffsets.QueueOffsets, AutoCloseable {
 
     private static final long TIMEOUT_MILLIS = 5_000;

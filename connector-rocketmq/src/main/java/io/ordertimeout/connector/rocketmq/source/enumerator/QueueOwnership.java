@@ -1,5 +1,6 @@
 package io.ordertimeout.connector.rocketmq.source.enumerator;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
@@ -7,6 +8,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * always goes to the same subtask and the queues of one broker spread evenly (consecutive queue
  * ids go to consecutive readers from a start derived from topic and broker).
  */
+@Internal
 public final class QueueOwnership {
 
     private QueueOwnership() {}

@@ -1,5 +1,6 @@
 package io.ordertimeout.connector.rocketmq.source.enumerator;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceEvent;
 
 /**
@@ -8,6 +9,7 @@ import org.apache.flink.api.connector.source.SourceEvent;
  * received them yet, and declaring it idle would let the other readers' watermarks pass events
  * still unread in its coming queues.
  */
+@Internal
 public final class QueuesAssigned implements SourceEvent {
 
     private static final long serialVersionUID = 1L;

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
+import org.apache.flink.annotation.Internal;
 import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
@@ -16,6 +17,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * from the earliest offset), and whether the first discovery finished, after which newly found
  * queues start at their earliest offset instead of the configured starting offsets.
  */
+@Internal
 public final class RocketMqEnumeratorState {
 
     private final Set<MessageQueue> assignedQueues;

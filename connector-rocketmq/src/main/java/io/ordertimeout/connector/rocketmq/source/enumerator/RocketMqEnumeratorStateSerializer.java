@@ -12,6 +12,7 @@ import java.util.Set;
 
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplitSerializer;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.rocketmq.common.message.MessageQueue;
 
@@ -20,6 +21,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * then the unassigned split count and per split its length and {@link RocketMqSplitSerializer}
  * bytes. Version 1 (without unassigned splits) is still read.
  */
+@Internal
 public final class RocketMqEnumeratorStateSerializer implements SimpleVersionedSerializer<RocketMqEnumeratorState> {
 
     public static final int CURRENT_VERSION = 2;

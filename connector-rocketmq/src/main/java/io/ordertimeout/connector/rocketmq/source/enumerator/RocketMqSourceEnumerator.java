@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.ordertimeout.connector.rocketmq.source.RocketMqSourceSettings;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * coordinator's worker thread ({@code callAsync}); all fields are touched only by the coordinator
  * thread.
  */
+@Internal
 public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqSplit, RocketMqEnumeratorState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocketMqSourceEnumerator.class);

@@ -1,5 +1,6 @@
 package io.ordertimeout.connector.rocketmq.source.reader;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.rocketmq.common.message.MessageExt;
 
 /**
@@ -8,6 +9,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * {@link EndProbe} only after every message fetched before it, so comparing its offset with the
  * split's next offset tells whether the split had emitted everything the broker held.
  */
+@Internal
 public sealed interface QueueElement {
 
     record Message(MessageExt message) implements QueueElement {}

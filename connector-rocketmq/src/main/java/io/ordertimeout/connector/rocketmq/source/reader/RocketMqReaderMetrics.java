@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplitState;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -21,6 +22,7 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
  * <p>The lag is the broker's max offset as reported with the last pulled batch minus the next
  * offset to emit, so it refreshes with every pull and costs no extra broker request.
  */
+@Internal
 public final class RocketMqReaderMetrics {
 
     private final MetricGroup rocketMqGroup;

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import io.ordertimeout.connector.rocketmq.source.reader.deserializer.RocketMqDeserializationSchema;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplitState;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.metrics.Counter;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * Applies the tag filter (messages of other tags only advance the offset). On an end probe it
  * tells the deserializer when the split has emitted every message the broker held at the probe.
  */
+@Internal
 public final class RocketMqRecordEmitter<T> implements RecordEmitter<QueueElement, T, RocketMqSplitState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocketMqRecordEmitter.class);

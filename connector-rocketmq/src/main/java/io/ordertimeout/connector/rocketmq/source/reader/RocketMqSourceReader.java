@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import io.ordertimeout.connector.rocketmq.source.enumerator.QueuesAssigned;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplitState;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -32,6 +33,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * readers' watermarks pass the events it has not read yet (DESIGN.md §4). It declares itself
  * active again as soon as it has a split.
  */
+@Internal
 public final class RocketMqSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<QueueElement, T, RocketMqSplit, RocketMqSplitState> {
 

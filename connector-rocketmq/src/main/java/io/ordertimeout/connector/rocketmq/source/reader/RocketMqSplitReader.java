@@ -16,6 +16,7 @@ import io.ordertimeout.connector.rocketmq.RocketMqClientIds;
 import io.ordertimeout.connector.rocketmq.source.RocketMqSourceSettings;
 import io.ordertimeout.connector.rocketmq.source.enumerator.QueueMetadataClient;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #pauseOrResumeSplits}) stop being pulled; what the consumer had already fetched for them
  * is still emitted (at most its per-queue prefetch limit).
  */
+@Internal
 public final class RocketMqSplitReader implements SplitReader<QueueElement, RocketMqSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocketMqSplitReader.class);

@@ -2,6 +2,7 @@ package io.ordertimeout.connector.rocketmq.source.split;
 
 import java.util.Objects;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.rocketmq.common.message.MessageQueue;
 
@@ -9,6 +10,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * One message queue of the topic, the offset of the next message to read from it and, for a
  * bounded source, the offset at which reading it stops.
  */
+@Internal
 public final class RocketMqSplit implements SourceSplit {
 
     /** The stopping offset of a split that is read for as long as the job runs. */

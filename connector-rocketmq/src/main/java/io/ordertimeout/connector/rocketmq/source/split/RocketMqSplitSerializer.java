@@ -6,12 +6,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Serializes splits into checkpoints. Version 2: topic, broker name, queue id, next offset, stopping
  * offset. Version 1 (no stopping offset) is still read: such splits are unbounded.
  */
+@Internal
 public final class RocketMqSplitSerializer implements SimpleVersionedSerializer<RocketMqSplit> {
 
     public static final int CURRENT_VERSION = 2;

@@ -1,9 +1,13 @@
 package io.ordertimeout.connector.rocketmq.source.split;
 
+import org.apache.flink.annotation.Internal;
+
+
 /**
  * The mutable reading position of a split. Written by the task thread as records are emitted, read
  * by checkpoints (same thread) and by metric reporters (other threads, hence volatile).
  */
+@Internal
 public final class RocketMqSplitState {
 
     private final RocketMqSplit split;

@@ -3,6 +3,7 @@ package io.ordertimeout.connector.rocketmq.source.reader.deserializer;
 import java.io.IOException;
 import java.io.Serializable;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.util.Collector;
@@ -13,6 +14,7 @@ import org.apache.rocketmq.common.message.MessageExt;
  * keys, tags, properties and the source position (topic, broker name, queue id, queue offset).
  * Throwing fails the job; a schema that must not fail (dead letters) emits an error record instead.
  */
+@PublicEvolving
 public interface RocketMqDeserializationSchema<T> extends Serializable, ResultTypeQueryable<T> {
 
     /** Called once per reader before the first message, e.g. to register metrics. */

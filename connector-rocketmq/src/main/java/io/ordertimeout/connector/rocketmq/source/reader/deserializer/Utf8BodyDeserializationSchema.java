@@ -2,12 +2,14 @@ package io.ordertimeout.connector.rocketmq.source.reader.deserializer;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 import org.apache.rocketmq.common.message.MessageExt;
 
 /** Emits each message body as a UTF-8 string. */
+@PublicEvolving
 public final class Utf8BodyDeserializationSchema implements RocketMqDeserializationSchema<String> {
 
     private static final long serialVersionUID = 1L;
