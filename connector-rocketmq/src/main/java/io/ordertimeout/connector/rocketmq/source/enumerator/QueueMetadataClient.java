@@ -29,7 +29,18 @@ import org.apache.rocketmq.remoting.protocol.header.UpdateConsumerOffsetRequestH
  * consumer's {@code committed()} asks the broker in a way that answers 0 instead of "none" for a
  * group that never committed while the queue's first message is still in memory (broker
  * {@code ConsumerManageProcessor}); "committed or latest" would then read from the beginning.
- * Asking with {@code setZeroIfNotFound=false} gets an honest "not found".
+ * Asking with {@code setZeroIfNotFound=false} gets an honest "not found". Commits are written here
+ * too ({@link #commitOffset}): the consumer's own persist is one-way and only logs failures.
+ *
+ * <p><b>The one class of the module that uses rocketmq-client internals</b>
+ * ({@code org.apache.rocketmq.client.impl}): {@code MQClientManager} / {@code MQClientInstance} (a
+ * client instance without a consumer or producer), its {@code MQAdminImpl} (queue listing, min/max
+ * offset, offset for a timestamp: the public routes are {@code DefaultMQAdminExt} of the tools
+ * artifact, which we do not ship, or the deprecated {@code MQAdmin} methods of a registered
+ * push/pull consumer), {@code findBrokerAddressInSubscribe} and
+ * {@code MQClientAPIImpl.queryConsumerOffset} / {@code updateConsumerOffset} (no public API asks
+ * with "not found" semantics or writes an offset synchronously). They are tied to rocketmq-client
+ * 5.3.3; {@code RocketMqClientVersionPinTest} fails on any other version so an upgrade re-checks them.
  */
 @Internal
 public final class QueueMetadataClient implements StartingOffsets.QueueOffsets, AutoCloseable {
