@@ -15,6 +15,7 @@ import io.ordertimeout.connector.rocketmq.source.enumerator.QueueMetadataClient;
 import io.ordertimeout.connector.rocketmq.source.reader.deserializer.Utf8BodyDeserializationSchema;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
 import io.ordertimeout.testkit.rocketmq.EmbeddedRocketMq;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -58,6 +59,10 @@ class RocketMqOffsetCommitMetricsTest {
         RocketMqSplitReader reader = new RocketMqSplitReader(settings, metricsOf(metricGroup), 0);
         try {
             reader.handleSplitsChanges(new SplitsAddition<>(List.of(new RocketMqSplit(queue, 0))));
+            // As in a job, the group has pulled before its first checkpoint completes: the broker
+            // creates the subscription group on the first pull and refuses offsets of an unknown
+            // group ("Group ... not exist", which a first commit racing the first pull gets).
+            readMessages(reader, 3);
             reader.requestCommit(Map.of(queue, 2L));
             reader.fetch();
         } finally {
@@ -90,6 +95,24 @@ class RocketMqOffsetCommitMetricsTest {
 
         assertThat(metricGroup.count("commitsFailed")).isEqualTo(1);
         assertThat(metricGroup.count("commitsSucceeded")).isZero();
+    }
+
+    private static void readMessages(RocketMqSplitReader reader, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int read = 0;
+        while (read < expected) {
+            assertThat(System.nanoTime()).as("read %d of %d messages in time", read, expected).isLessThan(deadline);
+            RecordsWithSplitIds<QueueElement> records = reader.fetch();
+            while (records.nextSplit() != null) {
+                QueueElement element;
+                while ((element = records.nextRecordFromSplit()) != null) {
+                    if (element instanceof QueueElement.Message) {
+                        read++;
+                    }
+                }
+            }
+            records.recycle();
+        }
     }
 
     private static RocketMqSourceSettings settings(String nameServer, String topic, String group) {
