@@ -76,6 +76,20 @@ public final class BoundStatement<T> implements JdbcQueryStatement<T> {
         }
     }
 
+    /**
+     * Runs the statement once per record as one JDBC batch on {@code connection} (in its current
+     * transaction) and returns the driver's update count per record, in record order.
+     */
+    public int[] executeBatch(java.sql.Connection connection, List<? extends T> records) throws SQLException {
+        try (PreparedStatement prepared = connection.prepareStatement(jdbcSql)) {
+            for (T record : records) {
+                statement(prepared, record);
+                prepared.addBatch();
+            }
+            return prepared.executeBatch();
+        }
+    }
+
     /** Parameter names in placeholder order (for tests and the startup log). */
     public List<String> parameterNames() {
         return bindings.stream().map(StatementParameter::parameterName).toList();

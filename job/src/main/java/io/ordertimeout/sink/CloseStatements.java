@@ -60,14 +60,7 @@ final class CloseStatements implements BatchStatements<CloseCommand, CloseResult
     @Override
     public List<CloseResult> apply(Connection connection, List<CloseCommand> batch, boolean mustDecide)
             throws SQLException {
-        int[] updated;
-        try (PreparedStatement update = connection.prepareStatement(close.query())) {
-            for (CloseCommand command : batch) {
-                close.statement(update, command);
-                update.addBatch();
-            }
-            updated = update.executeBatch();
-        }
+        int[] updated = close.executeBatch(connection, batch);
         List<CloseResult> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             if (updated[i] == Statement.SUCCESS_NO_INFO) {
@@ -78,14 +71,7 @@ final class CloseStatements implements BatchStatements<CloseCommand, CloseResult
             results.add(new CloseResult(batch.get(i), updated[i] > 0 ? CloseOutcome.APPLIED : CloseOutcome.NOT_PENDING));
         }
 
-        int[] inserted;
-        try (PreparedStatement insert = connection.prepareStatement(audit.query())) {
-            for (CloseResult result : results) {
-                audit.statement(insert, result);
-                insert.addBatch();
-            }
-            inserted = insert.executeBatch();
-        }
+        int[] inserted = audit.executeBatch(connection, results);
         Set<String> replayed = new LinkedHashSet<>();
         for (int i = 0; i < results.size(); i++) {
             if (inserted[i] != 1) {

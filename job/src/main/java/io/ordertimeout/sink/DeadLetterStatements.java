@@ -2,7 +2,6 @@ package io.ordertimeout.sink;
 
 import io.ordertimeout.event.DeadLetter;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
@@ -39,13 +38,7 @@ final class DeadLetterStatements implements BatchStatements<DeadLetter, DeadLett
     @Override
     public List<DeadLetter> apply(Connection connection, List<DeadLetter> batch, boolean mustDecide)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(insert.query())) {
-            for (DeadLetter letter : batch) {
-                insert.statement(statement, letter);
-                statement.addBatch();
-            }
-            statement.executeBatch();
-        }
+        insert.executeBatch(connection, batch);
         return batch;
     }
 

@@ -66,14 +66,7 @@ final class RefundStatements implements BatchStatements<RefundRequest, RefundRes
     @Override
     public List<RefundResult> apply(Connection connection, List<RefundRequest> batch, boolean mustDecide)
             throws SQLException {
-        int[] inserted;
-        try (PreparedStatement insert = connection.prepareStatement(refund.query())) {
-            for (RefundRequest request : batch) {
-                refund.statement(insert, request);
-                insert.addBatch();
-            }
-            inserted = insert.executeBatch();
-        }
+        int[] inserted = refund.executeBatch(connection, batch);
         List<RefundResult> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             RefundRequest request = batch.get(i);
