@@ -86,7 +86,9 @@ public final class LocalRunner {
     }
 
     private int runWorkload(LocalSystem system, long startNanos) throws Exception {
-        JobMetrics metrics = new JobMetrics(new FlinkRestClient(system.restAddress()), system.jobId().toString());
+        FlinkRestClient rest = new FlinkRestClient(system.restAddress());
+        JobMetrics metrics = new JobMetrics(rest, system.jobId().toString());
+        JobFailures failures = new JobFailures(rest, system.jobId().toString());
         // No need to wait until the job runs: it reads the topic from the beginning.
         Console.line("Web UI: " + system.restAddress() + "  (job " + system.jobId() + ")");
         ShopWorkload.Plan plan = new ShopWorkload.Plan(options.rate(), options.payTimeout(),
@@ -98,10 +100,10 @@ public final class LocalRunner {
                 return 130;
             }
             Console.line("Creating orders (progress: shop counters | job metrics from the REST API)");
-            shop.createOrders(stop, options.progressInterval(), counters -> progress(counters, metrics));
+            shop.createOrders(stop, options.progressInterval(), counters -> progress(counters, metrics, failures));
             Console.line(String.format("Stopped creating after %d orders. Waiting for payments still due and the"
                     + " last deadline (%s) ...", shop.counters().created(), time(shop.lastDeadline())));
-            if (!shop.awaitFollowUps(options.progressInterval(), counters -> progress(counters, metrics))) {
+            if (!shop.awaitFollowUps(options.progressInterval(), counters -> progress(counters, metrics, failures))) {
                 Console.line("Some payments are still scheduled; checking anyway");
             }
             // An order is closed within idle timeout + out-of-orderness + 1 s of its deadline (DESIGN.md §4).
@@ -109,7 +111,7 @@ public final class LocalRunner {
                     .plus(FLUSH_MARGIN);
             Console.line("Checking the database ...");
             GroundTruthReport report = shop.judge(closeWithin, VERDICT_GRACE, system.embeddedDatabase());
-            Console.line(progress(shop.counters(), metrics));
+            Console.line(progress(shop.counters(), metrics, failures));
             printVerdict(report, shop.counters(), startNanos);
             return report.passed() ? 0 : 1;
         }
@@ -130,11 +132,15 @@ public final class LocalRunner {
                 seconds(startNanos)));
     }
 
-    private static String progress(LiveCounters shop, JobMetrics metrics) {
+    private static String progress(LiveCounters shop, JobMetrics metrics, JobFailures failures) {
         String job;
         try {
-            JobMetrics.Reading reading = metrics.readFresh(METRICS_SETTLE);
             String state = metrics.jobState();
+            if (!"RUNNING".equals(state)) {
+                // Why it is not running, e.g. the database refusing the job's login; once per cause.
+                failures.unreported().ifPresent(failure -> Console.line("job " + state + ", " + failure.describe()));
+            }
+            JobMetrics.Reading reading = metrics.readFresh(METRICS_SETTLE);
             job = ("RUNNING".equals(state) ? "" : "job " + state + " ") + String.format("pending=%s closed=%s refunds=%s dead-letters=%s lateness p50/p99=%s/%s ms",
                     value(reading.sum("pendingOrders")), value(reading.sum("closes")), value(reading.sum("refunds")),
                     value(reading.sum("deadLetters")), value(reading.max("closeLatenessMillis_median")),
