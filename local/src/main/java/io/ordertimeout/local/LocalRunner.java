@@ -90,7 +90,8 @@ public final class LocalRunner {
         JobMetrics metrics = new JobMetrics(rest, system.jobId().toString());
         JobFailures failures = new JobFailures(rest, system.jobId().toString());
         // No need to wait until the job runs: it reads the topic from the beginning.
-        Console.line("Web UI: " + system.restAddress() + "  (job " + system.jobId() + ")");
+        Console.line("Web UI: " + system.restAddress() + "  (job " + system.jobId() + ")  Prometheus: "
+                + system.prometheusAddress());
         ShopWorkload.Plan plan = new ShopWorkload.Plan(options.rate(), options.payTimeout(),
                 options.latePaymentDelay(), options.duration(), options.seed());
         try (ShopWorkload shop = new ShopWorkload(plan, system.nameServerAddress(), LocalSystem.TOPIC,

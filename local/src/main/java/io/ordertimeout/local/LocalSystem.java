@@ -11,6 +11,9 @@ import io.ordertimeout.testkit.rocketmq.EmbeddedRocketMq;
 import io.ordertimeout.testkit.workload.JdbcConnectionFactory;
 import io.ordertimeout.testkit.workload.SqlFlavor;
 import io.ordertimeout.time.WallClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -21,12 +24,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigConstants;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -50,6 +57,9 @@ public final class LocalSystem implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalSystem.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Reporter name in metrics.reporter.<name>.*, as in docker-compose.yml and the Kubernetes manifests. */
+    static final String PROMETHEUS_REPORTER = "prom";
+    private static final String PROMETHEUS_PORT_KEY = "port";
 
     private final Settings settings;
     private EmbeddedRocketMq broker;
@@ -61,6 +71,7 @@ public final class LocalSystem implements AutoCloseable {
     /** Password of the embedded database's job login; random per run, never printed. */
     private String jobPassword;
     private URI restAddress;
+    private URI prometheusAddress;
     private JobID jobId;
     private boolean closed;
 
@@ -125,6 +136,9 @@ public final class LocalSystem implements AutoCloseable {
         config.set(TaskManagerOptions.NUM_TASK_SLOTS, settings.parallelism);
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(256));
         config.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRIC_FETCH_INTERVAL);
+        int prometheusPort = settings.prometheusPort != 0 ? settings.prometheusPort : freePort();
+        config.set(reporterOption(MetricOptions.REPORTER_FACTORY_CLASS.key()), PrometheusReporterFactory.class.getName());
+        config.set(reporterOption(PROMETHEUS_PORT_KEY), String.valueOf(prometheusPort));
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config)
                 .setNumTaskManagers(1)
@@ -132,8 +146,9 @@ public final class LocalSystem implements AutoCloseable {
                 .build());
         cluster.start();
         restAddress = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
-        progress.accept("Flink " + settings.parallelism + " slots, web UI " + restAddress + " ("
-                + millisSince(start) + " ms)");
+        prometheusAddress = URI.create("http://" + restAddress.getHost() + ":" + prometheusPort + "/metrics");
+        progress.accept("Flink " + settings.parallelism + " slots, web UI " + restAddress + ", Prometheus metrics "
+                + prometheusAddress + " (" + millisSince(start) + " ms)");
     }
 
     private void submitJob(Consumer<String> progress) throws Exception {
@@ -208,6 +223,14 @@ public final class LocalSystem implements AutoCloseable {
         return restAddress;
     }
 
+    /**
+     * Where Flink's Prometheus reporter serves every metric of the cluster and the job in
+     * Prometheus' text format, e.g. http://localhost:9249/metrics: the scrape target of a Prometheus.
+     */
+    public URI prometheusAddress() {
+        return prometheusAddress;
+    }
+
     public JobID jobId() {
         return jobId;
     }
@@ -250,6 +273,20 @@ public final class LocalSystem implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
+    private static ConfigOption<String> reporterOption(String key) {
+        return ConfigOptions.key(ConfigConstants.METRICS_REPORTER_PREFIX + PROMETHEUS_REPORTER + "." + key)
+                .stringType().noDefaultValue();
+    }
+
+    /** A port the OS has free now; the reporter binds it moments later (it cannot report a port 0 it chose). */
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port for the Prometheus reporter", e);
+        }
+    }
+
     private static String randomPassword() {
         byte[] bytes = new byte[18];
         new SecureRandom().nextBytes(bytes);
@@ -264,6 +301,7 @@ public final class LocalSystem implements AutoCloseable {
         private int parallelism = 2;
         private String restBindAddress = "127.0.0.1";
         private String restBindPort = "8081";
+        private int prometheusPort;
         private Duration checkpointInterval = Duration.ofSeconds(5);
         private Path workDirectory = Path.of(".local-run");
         private String externalNameServer;
@@ -292,6 +330,12 @@ public final class LocalSystem implements AutoCloseable {
         /** Flink's rest.bind-port syntax: a port, a range like 8081-8090, or 0 for any free port. */
         public Settings restBindPort(String restBindPort) {
             this.restBindPort = Objects.requireNonNull(restBindPort);
+            return this;
+        }
+
+        /** Port of the Prometheus reporter's endpoint; 0 (the default): any free port. */
+        public Settings prometheusPort(int prometheusPort) {
+            this.prometheusPort = prometheusPort;
             return this;
         }
 

@@ -66,8 +66,11 @@ class DockerComposeConsistencyTest {
             "eventsCreated", "eventsPaid", "eventsCancelled", "duplicates", "ignoredEvents",
             "closes", "refunds", "deadLetters", "pendingOrders", "watermarkLagMillis", "closeLatenessMillis");
 
-    /** Per-queue consumer lag of the RocketMQ source: group "rocketmq", gauge "lag" (name to be confirmed). */
-    private static final String SOURCE_LAG_METRIC = OPERATOR_SCOPE + "rocketmq_lag";
+    /**
+     * Per-queue consumer lag of the RocketMQ source: group "rocketmq", key groups topic/broker/queue
+     * (labels), gauge "lag"; the name a real scrape shows (WebUiMetricsTest).
+     */
+    private static final String SOURCE_LAG_METRIC = OPERATOR_SCOPE + "rocketmq_topic_broker_queue_lag";
 
     /** What the dashboard must show at least: the operator's view of the job. */
     private static final List<String> METRICS_THE_DASHBOARD_MUST_SHOW = List.of(

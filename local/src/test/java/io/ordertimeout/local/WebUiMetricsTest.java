@@ -3,6 +3,7 @@ package io.ordertimeout.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ordertimeout.sink.OrderDatabaseSinks;
 import io.ordertimeout.testkit.workload.GroundTruthReport;
 import io.ordertimeout.testkit.workload.RocketMqEventPublisher;
@@ -11,13 +12,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * under a short live workload. The job's vertices carry readable names, its own metrics exist
  * under {@code orderTimeout}, and they move with the workload: pendingOrders rises and falls back
  * to 0, closes matches the close decisions in the database, the lateness histogram fills, an
- * invalid message counts as a dead letter.
+ * invalid message counts as a dead letter. The same job's Prometheus reporter endpoint, scraped
+ * over HTTP as Prometheus would, shows the same moving values and the source's lag, every metric
+ * the Grafana dashboard queries, and exactly the metrics the runbook's table names.
  */
 class WebUiMetricsTest {
 
@@ -39,6 +48,12 @@ class WebUiMetricsTest {
     /** Liveness bound of DESIGN.md §4 plus a second for the JDBC sink's last batch. */
     private static final Duration CLOSE_WITHIN = IDLE_TIMEOUT.plus(OUT_OF_ORDERNESS).plusSeconds(2);
     private static final String TIMEOUT_OPERATOR = "Order_payment_timeout.orderTimeout.";
+    /** Flink's Prometheus reporter: flink_ + logical scope + groups + name, joined by '_'. */
+    static final String PROMETHEUS_OPERATOR = "flink_taskmanager_job_task_operator_";
+    static final String PROMETHEUS_ORDER_TIMEOUT = PROMETHEUS_OPERATOR + JobMetrics.GROUP + "_";
+    static final String PROMETHEUS_SOURCE_LAG = PROMETHEUS_OPERATOR + "rocketmq_topic_broker_queue_lag";
+    static final String PROMETHEUS_PENDING_RECORDS = PROMETHEUS_OPERATOR + "pendingRecords";
+    private static final Pattern PROMETHEUS_METRIC = Pattern.compile("\\bflink_[A-Za-z0-9_:]+");
 
     @TempDir
     static Path workDirectory;
@@ -93,6 +108,8 @@ class WebUiMetricsTest {
 
         JobMetrics metrics = new JobMetrics(rest, jobId);
         AtomicLong mostPending = new AtomicLong();
+        PrometheusScrape beforeOrders = PrometheusScrape.of(system.prometheusAddress());
+        AtomicLong mostPendingScraped = new AtomicLong();
         ShopWorkload.Plan plan = new ShopWorkload.Plan(20, PAY_TIMEOUT, Duration.ofSeconds(4), Duration.ofSeconds(3), 7);
         try (ShopWorkload shop = new ShopWorkload(plan, system.nameServerAddress(), LocalSystem.TOPIC,
                         system.shopConnections(), system.sqlFlavor());
@@ -102,6 +119,8 @@ class WebUiMetricsTest {
             shop.createOrders(StopSignal.none(), Duration.ofMillis(500), counters -> {
                 try {
                     mostPending.accumulateAndGet(pendingOrders(metrics), Math::max);
+                    mostPendingScraped.accumulateAndGet(PrometheusScrape.of(system.prometheusAddress())
+                            .sum(PROMETHEUS_ORDER_TIMEOUT + "pendingOrders").orElse(0.0).longValue(), Math::max);
                 } catch (Exception e) {
                     // Metrics not served yet; the next sample counts.
                 }
@@ -136,6 +155,12 @@ class WebUiMetricsTest {
                     count -> assertThat(count).isGreaterThanOrEqualTo(shop.counters().created()));
             assertThat(reading.max("closeLatenessMillis_p99")).hasValueSatisfying(p99 -> assertThat(p99)
                     .isPositive().isLessThanOrEqualTo(CLOSE_WITHIN.toMillis()));
+
+            PrometheusScrape scrape = PrometheusScrape.of(system.prometheusAddress());
+            assertPrometheusShowsTheJobsMetricsMoving(beforeOrders, mostPendingScraped.get(), scrape, report,
+                    shop.counters().created());
+            assertEveryDashboardQueryNamesAScrapedMetric(scrape);
+            assertTheRunbookMetricTableNamesExactlyTheScrapedMetrics(scrape);
         }
 
         // The per-subtask form the web UI's metric panel uses: <subtask>.<operator>.orderTimeout.<metric>.
@@ -155,6 +180,95 @@ class WebUiMetricsTest {
                 .contains("Route_dead_letters.orderTimeout.deadLetters")
                 .anySatisfy(name -> assertThat(name).startsWith("Source__RocketMQ_order_events.rocketmq.")
                         .endsWith(".lag"));
+    }
+
+    /**
+     * Prometheus' view, from a real scrape of the reporter's HTTP endpoint: the same counters as
+     * the REST API, moved by the workload (nothing closed before it, pending orders rose during it
+     * and fell back to 0, the histogram filled), and the source's lag and pendingRecords.
+     */
+    private static void assertPrometheusShowsTheJobsMetricsMoving(PrometheusScrape before, long mostPendingScraped,
+            PrometheusScrape after, GroundTruthReport report, long created) {
+        assertThat(before.sum(PROMETHEUS_ORDER_TIMEOUT + "closes").orElse(0.0)).as("closes before any order").isZero();
+        assertThat(mostPendingScraped).as("most pendingOrders scraped while orders were created").isPositive();
+        assertThat(after.sum(PROMETHEUS_ORDER_TIMEOUT + "pendingOrders")).hasValue(0.0);
+        assertThat(after.sum(PROMETHEUS_ORDER_TIMEOUT + "closes")).hasValue((double) report.actualAudits());
+        assertThat(after.sum(PROMETHEUS_ORDER_TIMEOUT + "eventsCreated")).hasValueSatisfying(
+                count -> assertThat(count).isGreaterThanOrEqualTo(created));
+        assertThat(after.sum(PROMETHEUS_ORDER_TIMEOUT + "deadLetters")).hasValueSatisfying(
+                count -> assertThat(count).isPositive());
+        assertThat(after.max(PROMETHEUS_ORDER_TIMEOUT + "closeLatenessMillis", "quantile", "0.99"))
+                .hasValueSatisfying(p99 -> assertThat(p99).isPositive().isLessThanOrEqualTo(CLOSE_WITHIN.toMillis()));
+        assertThat(after.sum(PROMETHEUS_ORDER_TIMEOUT + "closeLatenessMillis_count"))
+                .hasValue((double) report.actualAudits());
+        assertThat(after.series(PROMETHEUS_SOURCE_LAG)).as("per-queue lag series")
+                .hasSize(LocalSystem.QUEUES)
+                .allSatisfy(series -> assertThat(series.labels()).containsKeys("topic", "broker", "queue"));
+        assertThat(after.sum(PROMETHEUS_SOURCE_LAG)).hasValue(0.0);
+        assertThat(after.series(PROMETHEUS_PENDING_RECORDS)).as("pendingRecords of the source's subtasks")
+                .isNotEmpty();
+    }
+
+    /** Grafana (docker/grafana/dashboards) shows only what Prometheus really gets from the job. */
+    private static void assertEveryDashboardQueryNamesAScrapedMetric(PrometheusScrape scrape) throws Exception {
+        Set<String> queried = new TreeSet<>();
+        try (Stream<Path> files = Files.list(repositoryRoot().resolve("docker/grafana/dashboards"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                for (JsonNode target : new ObjectMapper().readTree(file.toFile()).findValues("expr")) {
+                    Matcher metric = PROMETHEUS_METRIC.matcher(target.asText());
+                    while (metric.find()) {
+                        queried.add(metric.group());
+                    }
+                }
+            }
+        }
+        assertThat(queried).as("metrics the Grafana dashboards query").isNotEmpty()
+                .allSatisfy(metric -> assertThat(scrape.names()).as("scraped metric names").contains(metric));
+    }
+
+    /**
+     * docs/RUNBOOK.md §6 names exactly the job's and the source's metrics a scrape shows: each name
+     * in the table's first column (short names are orderTimeout metrics) is scraped, and each
+     * scraped orderTimeout or rocketmq metric is in the table.
+     */
+    private static void assertTheRunbookMetricTableNamesExactlyTheScrapedMetrics(PrometheusScrape scrape)
+            throws Exception {
+        String runbook = Files.readString(repositoryRoot().resolve("docs/RUNBOOK.md"));
+        String section = runbook.substring(runbook.indexOf("## 6. Metrics and alerts"));
+        Set<String> documented = new TreeSet<>();
+        boolean inTable = false;
+        for (String line : section.split("\n")) {
+            if (line.startsWith("| metric |")) {
+                inTable = true;
+            } else if (inTable && !line.startsWith("|")) {
+                break;
+            } else if (inTable && !line.startsWith("|---")) {
+                Matcher name = Pattern.compile("`([A-Za-z_]+)`").matcher(line.split("\\|")[1]);
+                while (name.find()) {
+                    documented.add(name.group(1).startsWith("flink_") ? name.group(1)
+                            : PROMETHEUS_ORDER_TIMEOUT + name.group(1));
+                }
+            }
+        }
+        Set<String> jobAndSourceMetrics = new TreeSet<>();
+        for (String name : scrape.names()) {
+            if (name.startsWith(PROMETHEUS_ORDER_TIMEOUT) || name.startsWith(PROMETHEUS_OPERATOR + "rocketmq_")) {
+                jobAndSourceMetrics.add(name.replaceFirst("_count$", ""));
+            }
+        }
+        assertThat(jobAndSourceMetrics).contains(PROMETHEUS_SOURCE_LAG, PROMETHEUS_ORDER_TIMEOUT + "closes");
+        assertThat(documented).as("metrics in the table of docs/RUNBOOK.md section 6")
+                .containsAll(jobAndSourceMetrics)
+                .allSatisfy(metric -> assertThat(scrape.names()).as("scraped metric names").contains(metric));
+    }
+
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("docs/RUNBOOK.md"))) {
+                return dir;
+            }
+        }
+        throw new AssertionError("no docs/RUNBOOK.md above " + Path.of("").toAbsolutePath());
     }
 
     private static long pendingOrders(JobMetrics metrics) throws Exception {
