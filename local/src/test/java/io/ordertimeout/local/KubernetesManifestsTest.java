@@ -15,6 +15,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -53,7 +55,7 @@ import org.w3c.dom.Element;
  * Docker engine, no cluster. This test stands in for {@code kubectl apply --dry-run=server} and a
  * first deploy: it renders the Kustomize base and each overlay, validates the FlinkDeployment
  * against the operator's own CRD schema (1.15.0, in test resources), and checks it against the
- * code: every flinkConfiguration key is a Flink or {@code order-timeout.*} option and every value
+ * code: every flinkConfiguration key is a Flink, operator or {@code order-timeout.*} option and every value
  * parses, the job builds from that configuration as it would in the JobManager, entry class and
  * jar path match the build and the Dockerfile, max parallelism is the one all savepoints use,
  * secrets come only from a Secret, and the PodMonitor finds the reporter's port.
@@ -70,6 +72,23 @@ class KubernetesManifestsTest {
      * MinIO; never credentials (s3.access-key / s3.secret-key belong in a Secret).
      */
     private static final Set<String> S3_PLUGIN_KEYS = Set.of("s3.endpoint", "s3.path.style.access");
+    /**
+     * The Flink Kubernetes Operator's own options the manifests use, as declared in
+     * KubernetesOperatorConfigOptions at release-1.15.0 (the operator's jar is not within reach of
+     * this build: Maven Central serves flink-kubernetes-operator-api only up to 1.10.0, and the
+     * operator itself not at all).
+     */
+    private static final ConfigOption<Boolean> OPERATOR_ROLLBACK_ENABLED =
+            ConfigOptions.key("kubernetes.operator.deployment.rollback.enabled").booleanType().defaultValue(false);
+    private static final ConfigOption<Duration> OPERATOR_READINESS_TIMEOUT =
+            ConfigOptions.key("kubernetes.operator.deployment.readiness.timeout").durationType()
+                    .defaultValue(Duration.ofMinutes(5));
+    private static final ConfigOption<Duration> OPERATOR_PERIODIC_SAVEPOINT_INTERVAL =
+            ConfigOptions.key("kubernetes.operator.periodic.savepoint.interval").durationType().noDefaultValue();
+    private static final ConfigOption<Boolean> OPERATOR_DRAIN_ON_SAVEPOINT =
+            ConfigOptions.key("kubernetes.operator.job.drain-on-savepoint-deletion").booleanType().defaultValue(false);
+    private static final List<ConfigOption<?>> OPERATOR_OPTIONS = List.of(OPERATOR_ROLLBACK_ENABLED,
+            OPERATOR_READINESS_TIMEOUT, OPERATOR_PERIODIC_SAVEPOINT_INTERVAL, OPERATOR_DRAIN_ON_SAVEPOINT);
     private static final Pattern SECRET_WORD = Pattern.compile("(?i)password|secret|credential|token");
 
     private static Path repo;
@@ -184,6 +203,9 @@ class KubernetesManifestsTest {
         assertThat(maxParallelism).isEqualTo(OrderTimeoutOptions.MAX_PARALLELISM.defaultValue());
         assertThat(job.path("parallelism").asInt()).isBetween(1, maxParallelism);
 
+        assertThat(config.get(OPERATOR_DRAIN_ON_SAVEPOINT))
+                .as("a drain would close every pending order, due or not").isFalse();
+        assertThat(config.get(OPERATOR_ROLLBACK_ENABLED)).as("failed upgrades roll back").isTrue();
         assertThat(config.get(HighAvailabilityOptions.HA_MODE)).isEqualTo("kubernetes");
         for (ConfigOption<String> dir : List.of(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 CheckpointingOptions.SAVEPOINT_DIRECTORY, HighAvailabilityOptions.HA_STORAGE_PATH)) {
@@ -305,6 +327,7 @@ class KubernetesManifestsTest {
     /** Options of the Flink modules the image runs, by key (and deprecated fallback key). */
     private static Map<String, ConfigOption<?>> flinkOptions() {
         Map<String, ConfigOption<?>> options = new HashMap<>();
+        OPERATOR_OPTIONS.forEach(option -> options.put(option.key(), option));
         for (Class<?> holder : List.of(CoreOptions.class, CheckpointingOptions.class, StateBackendOptions.class,
                 TaskManagerOptions.class, JobManagerOptions.class, RestOptions.class, MetricOptions.class,
                 HighAvailabilityOptions.class, RestartStrategyOptions.class, PipelineOptions.class,
