@@ -17,6 +17,7 @@ record LocalRunOptions(
         Duration idleTimeout,
         int parallelism,
         String webPort,
+        int prometheusPort,
         Duration progressInterval,
         Path workDirectory,
         long seed,
@@ -50,6 +51,8 @@ record LocalRunOptions(
               --parallelism <n>            job parallelism and task slots (default 2)
               --web-port <port>            REST API and web UI port; a range like 8081-8090 takes the
                                            first free one, 0 any free port (default 8081)
+              --prometheus-port <port>     port of Flink's Prometheus reporter (its URL is printed
+                                           next to the web UI); 0 any free port (default 0)
               --progress-interval <d>      time between progress lines (default 5s)
               --work-dir <dir>             logs and checkpoints (default .local-run)
 
@@ -77,7 +80,7 @@ record LocalRunOptions(
             """;
 
     private static final Set<String> VALUE_FLAGS = Set.of("rate", "pay-timeout", "duration", "late-payment-delay",
-            "out-of-orderness", "idle-timeout", "parallelism", "web-port", "progress-interval", "work-dir", "seed",
+            "out-of-orderness", "idle-timeout", "parallelism", "web-port", "prometheus-port", "progress-interval", "work-dir", "seed",
             "namesrv", "jdbc-url", "jdbc-user", "shop-jdbc-user", "flink-rest");
 
     static LocalRunOptions parse(String[] args) {
@@ -104,6 +107,15 @@ record LocalRunOptions(
             throw new UsageException("--flink-rest needs --namesrv and --jdbc-url: a cluster elsewhere cannot"
                     + " reach the embedded broker and database");
         }
+        int prometheusPort;
+        try {
+            prometheusPort = Integer.parseInt(line.string("prometheus-port", "0"));
+        } catch (NumberFormatException e) {
+            prometheusPort = -1;
+        }
+        if (prometheusPort < 0 || prometheusPort > 65535) {
+            throw new UsageException("--prometheus-port must be a port number, or 0 for any free port");
+        }
         long seed;
         try {
             seed = Long.parseLong(line.string("seed", "42"));
@@ -120,6 +132,7 @@ record LocalRunOptions(
                 line.duration("idle-timeout", Duration.ofSeconds(3)),
                 line.positiveInt("parallelism", 2),
                 line.string("web-port", "8081"),
+                prometheusPort,
                 line.duration("progress-interval", Duration.ofSeconds(5)),
                 Path.of(line.string("work-dir", ".local-run")),
                 seed,
@@ -135,6 +148,7 @@ record LocalRunOptions(
                 .idleTimeout(idleTimeout)
                 .parallelism(parallelism)
                 .restBindPort(webPort)
+                .prometheusPort(prometheusPort)
                 .workDirectory(workDirectory)
                 .externalNameServer(nameServer)
                 .externalDatabase(database);
