@@ -19,10 +19,23 @@ public final class JobFailures {
     /** One failure: when, in which task, and the innermost cause (exception class and message). */
     public record Failure(long timestamp, String taskName, String rootCause) {
 
-        /** A line or a few for the console. */
+        /** A line or a few for the console, with a hint where the cause is a known setup mistake. */
         public String describe() {
-            return "latest failure" + (taskName.isEmpty() ? "" : " in " + taskName) + ": " + rootCause;
+            return "latest failure" + (taskName.isEmpty() ? "" : " in " + taskName) + ": " + rootCause
+                    + hint(rootCause).map(hint -> "\n  hint: " + hint).orElse("");
         }
+    }
+
+    /**
+     * MySQL/MariaDB match the most specific host first, so the anonymous users of a default
+     * install (''@'localhost') shadow 'order_timeout_job'@'%' and a right password is refused.
+     */
+    static final String ANONYMOUS_USERS_HINT = "if the password is right, anonymous MySQL/MariaDB users"
+            + " (SELECT user, host FROM mysql.user WHERE user = '') may shadow the job's login: drop them"
+            + " (docs/RUNBOOK.md, Troubleshooting)";
+
+    static Optional<String> hint(String rootCause) {
+        return rootCause.contains("Access denied for user") ? Optional.of(ANONYMOUS_USERS_HINT) : Optional.empty();
     }
 
     private final FlinkRestClient rest;

@@ -89,7 +89,9 @@ class JobFailuresTest {
                 SQLInvalidAuthorizationSpecException.class.getName() + ": " + ACCESS_DENIED,
                 ConnectException.class.getName() + ": " + CONNECTION_REFUSED);
         assertThat(reported.get(0).taskName()).contains("Close orders + audit (JDBC)");
-        assertThat(reported.get(0).describe()).startsWith("latest failure in ").endsWith(ACCESS_DENIED);
+        assertThat(reported.get(0).describe()).startsWith("latest failure in ").contains(ACCESS_DENIED)
+                .endsWith("hint: " + JobFailures.ANONYMOUS_USERS_HINT);
+        assertThat(reported.get(1).describe()).endsWith(CONNECTION_REFUSED);
         assertThat(failures.latest()).hasValueSatisfying(latest ->
                 assertThat(latest.rootCause()).endsWith(CONNECTION_REFUSED));
     }
