@@ -149,9 +149,11 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
         }
         List<MessageQueue> released = new ArrayList<>();
         for (MessageQueue queue : List.copyOf(releaseRequests)) {
-            releaseRequests.remove(queue);
             RocketMqSplit split = assigned.get(queue);
+            // A request for a split not assigned here yet waits: the reader only asks for splits it
+            // holds, so its add-splits task is still queued behind the fetch that is running.
             if (split != null) {
+                releaseRequests.remove(queue);
                 released.add(queue);
                 finishedToReport.add(split.splitId());
             }
