@@ -121,6 +121,16 @@ public final class OrderTimeoutOptions {
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription("How often new message queues of the topic are looked for.");
 
+    // ---- RocketMQ source: queues removed from the topic (issue 13) ------------------------------
+
+    public static final ConfigOption<Duration> ROCKETMQ_REMOVED_QUEUE_GRACE_PERIOD =
+            ConfigOptions.key(PREFIX + "rocketmq.removed-queue-grace-period")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription("How long a queue must be missing from the topic's route before the source "
+                            + "stops reading it (a restarting broker's queues are missing for a while too). "
+                            + "Its offset is kept: if it comes back it resumes there.");
+
     // ---- JDBC sink (DESIGN.md §5) -------------------------------------------------------------
 
     public static final ConfigOption<String> JDBC_URL =

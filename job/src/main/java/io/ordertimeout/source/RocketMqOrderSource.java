@@ -7,6 +7,7 @@ import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_DISCOVERY_INTE
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_NAMESRV;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_POLL_BATCH_SIZE;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_POLL_TIMEOUT;
+import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_REMOVED_QUEUE_GRACE_PERIOD;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_SECRET_KEY;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_START_FROM;
 import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_START_TIMESTAMP;
@@ -16,6 +17,7 @@ import static io.ordertimeout.config.OrderTimeoutOptions.ROCKETMQ_TOPIC;
 import io.ordertimeout.OrderMessageSource;
 import io.ordertimeout.config.InvalidSettingException;
 import io.ordertimeout.connector.rocketmq.source.RocketMqSource;
+import io.ordertimeout.connector.rocketmq.source.RocketMqSourceSettings;
 import io.ordertimeout.connector.rocketmq.source.StartingOffsets;
 import io.ordertimeout.event.EventFieldLimits;
 import io.ordertimeout.event.OrderEventParser;
@@ -57,6 +59,8 @@ public final class RocketMqOrderSource implements OrderMessageSource {
                 .setPollBatchSize(positive(config.get(ROCKETMQ_POLL_BATCH_SIZE), ROCKETMQ_POLL_BATCH_SIZE))
                 .setPollTimeout(config.get(ROCKETMQ_POLL_TIMEOUT))
                 .setQueueDiscoveryInterval(config.get(ROCKETMQ_DISCOVERY_INTERVAL))
+                .setRemovedQueueGracePeriod(notNegative(config.get(ROCKETMQ_REMOVED_QUEUE_GRACE_PERIOD),
+                        ROCKETMQ_REMOVED_QUEUE_GRACE_PERIOD))
                 .setDeserializer(new OrderMessageDeserializer(
                         new OrderEventParser(EventFieldLimits.from(config)), maxClockSkew(config).toMillis()));
         Optional<String> accessKey = config.getOptional(ROCKETMQ_ACCESS_KEY);
@@ -110,6 +114,19 @@ public final class RocketMqOrderSource implements OrderMessageSource {
     private static int positive(int value, org.apache.flink.configuration.ConfigOption<Integer> option) {
         if (value < 1) {
             throw new InvalidSettingException(option, "must be positive, got " + value);
+        }
+        return value;
+    }
+
+    /** The connector's settings, as built from the job configuration. */
+    RocketMqSourceSettings settings() {
+        return source.settings();
+    }
+
+    private static java.time.Duration notNegative(java.time.Duration value,
+            org.apache.flink.configuration.ConfigOption<java.time.Duration> option) {
+        if (value.isNegative()) {
+            throw new InvalidSettingException(option, "must not be negative, got " + value);
         }
         return value;
     }

@@ -73,6 +73,17 @@ class RocketMqBuildersTest {
     }
 
     @Test
+    void removedQueueGracePeriodDefaultsToFiveMinutesAndIsValidated() {
+        assertThat(minimalSource().build().settings().removedQueueGracePeriodMillis()).isEqualTo(300_000);
+        assertThat(minimalSource().setRemovedQueueGracePeriod(java.time.Duration.ofSeconds(30)).build().settings()
+                .removedQueueGracePeriodMillis()).isEqualTo(30_000);
+        assertThatThrownBy(() -> minimalSource().setRemovedQueueGracePeriod(java.time.Duration.ofMillis(-1)).build())
+                .hasMessageContaining("removedQueueGracePeriod");
+        assertThatThrownBy(() -> minimalSource().setRemovedQueueGracePeriod(null).build())
+                .hasMessageContaining("removedQueueGracePeriod");
+    }
+
+    @Test
     void sourceIsUnboundedUnlessAskedToStopAtTheEndFoundAtStart() {
         assertThat(minimalSource().build().getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
         assertThat(minimalSource().setBounded().build().getBoundedness()).isEqualTo(Boundedness.BOUNDED);

@@ -23,6 +23,7 @@ public final class RocketMqSourceBuilder<T> {
     private boolean bounded;
     private int prefetchMessagesPerQueue = 1000;
     private int prefetchMebibytesPerQueue = 16;
+    private Duration removedQueueGracePeriod = Duration.ofMinutes(5);
     private RocketMqDeserializationSchema<T> deserializer;
 
     RocketMqSourceBuilder() {}
@@ -103,6 +104,19 @@ public final class RocketMqSourceBuilder<T> {
     }
 
     /**
+     * How long a queue that is being read must be missing from the topic's route before its reader
+     * stops reading it; default 5 minutes. Checked at every queue discovery, so the effective delay
+     * is up to one discovery interval longer. A queue leaves the route for good when the topic gets
+     * fewer queues or a broker is decommissioned, but also for a while when its broker restarts or
+     * misses heartbeats: keep this longer than such an outage. A released queue's offset is kept, so
+     * if it comes back it resumes there, never at its earliest offset.
+     */
+    public RocketMqSourceBuilder<T> setRemovedQueueGracePeriod(Duration removedQueueGracePeriod) {
+        this.removedQueueGracePeriod = removedQueueGracePeriod;
+        return this;
+    }
+
+    /**
      * Makes the source bounded: each queue found at start is read up to its end as of that moment
      * (its max offset), then the source finishes. Queues are discovered once. Default: unbounded.
      */
@@ -134,9 +148,12 @@ public final class RocketMqSourceBuilder<T> {
                 "prefetch messages per queue must be positive, got " + prefetchMessagesPerQueue);
         require(prefetchMebibytesPerQueue > 0 && prefetchMebibytesPerQueue <= 1024,
                 "prefetch MiB per queue must be in 1..1024, got " + prefetchMebibytesPerQueue);
+        require(removedQueueGracePeriod != null && !removedQueueGracePeriod.isNegative(),
+                "removedQueueGracePeriod must be zero or positive, got " + removedQueueGracePeriod);
         RocketMqSourceSettings settings = new RocketMqSourceSettings(nameServerAddress, topic, consumerGroup,
                 tagExpression, startingOffsets, aclCredentials, pollBatchSize, pollTimeout, queueDiscoveryInterval,
-                endProbeInterval, bounded, prefetchMessagesPerQueue, prefetchMebibytesPerQueue);
+                endProbeInterval, bounded, prefetchMessagesPerQueue, prefetchMebibytesPerQueue,
+                removedQueueGracePeriod);
         return new RocketMqSource<>(settings, deserializer);
     }
 

@@ -26,11 +26,12 @@ public final class RocketMqSourceSettings implements Serializable {
     private final boolean bounded;
     private final int prefetchMessagesPerQueue;
     private final int prefetchMebibytesPerQueue;
+    private final long removedQueueGracePeriodMillis;
 
     RocketMqSourceSettings(String nameServerAddress, String topic, String consumerGroup, String tagExpression,
             StartingOffsets startingOffsets, AclCredentials aclCredentials, int pollBatchSize, Duration pollTimeout,
             Duration queueDiscoveryInterval, Duration endProbeInterval, boolean bounded, int prefetchMessagesPerQueue,
-            int prefetchMebibytesPerQueue) {
+            int prefetchMebibytesPerQueue, Duration removedQueueGracePeriod) {
         this.nameServerAddress = nameServerAddress;
         this.topic = topic;
         this.consumerGroup = consumerGroup;
@@ -44,6 +45,12 @@ public final class RocketMqSourceSettings implements Serializable {
         this.bounded = bounded;
         this.prefetchMessagesPerQueue = prefetchMessagesPerQueue;
         this.prefetchMebibytesPerQueue = prefetchMebibytesPerQueue;
+        this.removedQueueGracePeriodMillis = removedQueueGracePeriod.toMillis();
+    }
+
+    /** How long an assigned queue must be missing from the topic's route before its split is released. */
+    public long removedQueueGracePeriodMillis() {
+        return removedQueueGracePeriodMillis;
     }
 
     /** Messages the consumer fetches ahead per queue, at most. */
@@ -111,6 +118,7 @@ public final class RocketMqSourceSettings implements Serializable {
                 + ", pollBatchSize=" + pollBatchSize + ", pollTimeoutMillis=" + pollTimeoutMillis
                 + ", queueDiscoveryIntervalMillis=" + queueDiscoveryIntervalMillis
                 + ", endProbeIntervalMillis=" + endProbeIntervalMillis + ", bounded=" + bounded
-                + ", prefetchPerQueue=" + prefetchMessagesPerQueue + " messages/" + prefetchMebibytesPerQueue + " MiB}";
+                + ", prefetchPerQueue=" + prefetchMessagesPerQueue + " messages/" + prefetchMebibytesPerQueue + " MiB"
+                + ", removedQueueGracePeriodMillis=" + removedQueueGracePeriodMillis + '}';
     }
 }

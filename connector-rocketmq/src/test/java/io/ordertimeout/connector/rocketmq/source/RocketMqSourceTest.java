@@ -17,7 +17,12 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.ordertimeout.connector.rocketmq.source.enumerator.ForgetReleasedQueues;
+import io.ordertimeout.connector.rocketmq.source.enumerator.QueuesReleased;
+import io.ordertimeout.connector.rocketmq.source.enumerator.ReleaseQueues;
+import io.ordertimeout.connector.rocketmq.source.enumerator.RocketMqSourceEnumerator;
 import io.ordertimeout.connector.rocketmq.source.reader.deserializer.Utf8BodyDeserializationSchema;
+import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
 import io.ordertimeout.testkit.rocketmq.EmbeddedRocketMq;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -26,11 +31,18 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderContext;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.metrics.groups.InternalSourceReaderMetricGroup;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -203,6 +215,53 @@ class RocketMqSourceTest {
     }
 
     /**
+     * A topic shrinks from four queues to two (as when a broker's queues are decommissioned) and
+     * grows back. The removed queues are released by their readers, the job reads on, and when
+     * they come back they resume where they were released: nothing is read twice (a naive
+     * re-assignment would start them at their earliest offset) and nothing is lost.
+     */
+    @Test
+    void releasesQueuesRemovedFromTheTopicAndResumesThemWhereTheyStoppedWhenTheyComeBack() throws Exception {
+        String name = "shrinking";
+        rocketMq.createTopic(name, 4);
+        List<String> before = sendToAllQueues(name, "before", 4, 20);
+        StreamExecutionEnvironment env = environment(new Configuration(), 2);
+        RocketMqSource<String> source = sourceBuilder(name, name + "-group", StartingOffsets.earliest())
+                .setRemovedQueueGracePeriod(Duration.ZERO)
+                .build();
+        countingPipeline(env, source, name);
+        try (CapturedLogLines enumeratorLog = new CapturedLogLines(RocketMqSourceEnumerator.class)) {
+            JobClient job = env.executeAsync(name);
+            try {
+                await("messages of all four queues", () -> received(name).containsAll(before));
+
+                rocketMq.updateTopicQueues(name, 2);
+                String broker = name + "/" + EmbeddedRocketMq.BROKER_NAME;
+                await("queues 2 and 3 released at offset 20",
+                        () -> enumeratorLog.anyLineContains(" released ", broker + "/2 @ 20")
+                                && enumeratorLog.anyLineContains(" released ", broker + "/3 @ 20"));
+                List<String> whileShrunk = sendToAllQueues(name, "shrunk", 2, 5);
+                await("messages of the remaining queues", () -> received(name).containsAll(whileShrunk));
+
+                rocketMq.updateTopicQueues(name, 4);
+                List<String> afterReturn = new ArrayList<>();
+                for (int queue = 2; queue < 4; queue++) {
+                    int q = queue;
+                    List<String> bodies = IntStream.range(0, 5).mapToObj(i -> "back-" + q + "-" + i).toList();
+                    rocketMq.sendStrings(name, queue, bodies);
+                    afterReturn.addAll(bodies);
+                }
+                await("messages of the returned queues", () -> received(name).containsAll(afterReturn));
+
+                assertThat(received(name)).hasSize(80 + 10 + 10);
+                assertThat(DUPLICATES.getOrDefault(name, List.of())).as("nothing read twice").isEmpty();
+            } finally {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
      * Parallelism 2 on a one-queue topic: one reader owns no queue. Event-time timers downstream
      * (which read from both readers) must still fire, so that reader must not hold the watermark.
      */
@@ -227,17 +286,169 @@ class RocketMqSourceTest {
         }
     }
 
+    /**
+     * A reader told to release a queue (as the enumerator does for a queue gone from the route),
+     * built by the source as a job builds it. The queue has a backlog: afterwards none of it is
+     * read, its offset is reported, its lag no longer counts, and its split stays in checkpoints
+     * until the enumerator confirms.
+     */
+    @Test
+    void aReaderReleasingAQueueStopsReadingItReportsItsOffsetAndDropsItsLag() throws Exception {
+        String topic = "release-reader";
+        MessageQueue kept = new MessageQueue(topic, EmbeddedRocketMq.BROKER_NAME, 0);
+        MessageQueue released = new MessageQueue(topic, EmbeddedRocketMq.BROKER_NAME, 1);
+        rocketMq.createTopic(topic, 2);
+        rocketMq.sendStrings(topic, released.getQueueId(), bodies("backlog", 50));
+        GaugeRecordingGroup metrics = new GaugeRecordingGroup("");
+        TestingReaderContext context = new TestingReaderContext(new Configuration(),
+                InternalSourceReaderMetricGroup.mock(metrics));
+        // One message per pull and at most one fetched ahead, so the backlog is read slowly.
+        RocketMqSource<String> source = sourceBuilder(topic, topic + "-group", StartingOffsets.earliest())
+                .setPollBatchSize(1)
+                .setPrefetchLimitsPerQueue(1, 1)
+                .build();
+        SourceReader<String, RocketMqSplit> reader = source.createReader(context);
+        TestingReaderOutput<String> output = new TestingReaderOutput<>();
+        String lagGauge = "rocketmq.topic." + topic + ".broker." + EmbeddedRocketMq.BROKER_NAME + ".queue.1.lag";
+        try {
+            reader.start();
+            reader.addSplits(List.of(new RocketMqSplit(kept, 0), new RocketMqSplit(released, 0)));
+            pollUntil(reader, output, "part of the backlog read and its lag known",
+                    () -> !output.getEmittedRecords().isEmpty() && (Long) metrics.value("pendingRecords") > 0);
+            assertThat((Long) metrics.value(lagGauge)).isPositive();
+
+            reader.handleSourceEvents(new ReleaseQueues(List.of(released)));
+            pollUntil(reader, output, "the release reported", () -> !context.getSentEvents().isEmpty());
+
+            int emitted = output.getEmittedRecords().size();
+            assertThat(emitted).as("the backlog was not read to its end").isLessThan(50);
+            RocketMqSplit releasedSplit = new RocketMqSplit(released, emitted).asReleased();
+            assertThat(context.getSentEvents()).singleElement().isInstanceOfSatisfying(QueuesReleased.class,
+                    e -> assertThat(e.splits()).as("at the offset after its last emitted message")
+                            .containsExactly(releasedSplit));
+            assertThat(metrics.value(lagGauge)).as("its lag no longer counts").isEqualTo(0L);
+            assertThat(metrics.value("pendingRecords")).isEqualTo(0L);
+            assertThat(reader.snapshotState(1)).as("kept in checkpoints until the enumerator confirms")
+                    .containsExactlyInAnyOrder(new RocketMqSplit(kept, 0), releasedSplit);
+
+            List<String> keptMessages = bodies("kept", 3);
+            rocketMq.sendStrings(topic, kept.getQueueId(), keptMessages);
+            pollUntil(reader, output, "the kept queue's messages",
+                    () -> output.getEmittedRecords().containsAll(keptMessages));
+            pollFor(reader, output, Duration.ofMillis(500));
+            assertThat(output.getEmittedRecords()).as("nothing more of the released queue's backlog")
+                    .hasSize(emitted + keptMessages.size());
+
+            reader.handleSourceEvents(new ForgetReleasedQueues(List.of(released)));
+            assertThat(reader.snapshotState(2)).containsExactly(new RocketMqSplit(kept, 3));
+        } finally {
+            reader.close();
+        }
+    }
+
+    /** A checkpoint taken before the enumerator confirmed holds the released split: restored, it is only reported. */
+    @Test
+    void aReleasedSplitRestoredFromACheckpointIsReportedAgainAndNeverRead() throws Exception {
+        String restoredTopic = "release-restored";
+        rocketMq.createTopic(restoredTopic, 1);
+        rocketMq.sendStrings(restoredTopic, 0, bodies("m", 3));
+        TestingReaderContext context = new TestingReaderContext();
+        SourceReader<String, RocketMqSplit> reader =
+                source(restoredTopic, restoredTopic + "-group", StartingOffsets.earliest()).createReader(context);
+        TestingReaderOutput<String> output = new TestingReaderOutput<>();
+        RocketMqSplit releasedSplit =
+                new RocketMqSplit(new MessageQueue(restoredTopic, EmbeddedRocketMq.BROKER_NAME, 0), 1).asReleased();
+        try {
+            reader.addSplits(List.of(releasedSplit));
+            reader.start();
+
+            assertThat(context.getSentEvents()).singleElement().isInstanceOfSatisfying(QueuesReleased.class,
+                    e -> assertThat(e.splits()).containsExactly(releasedSplit));
+            pollFor(reader, output, Duration.ofMillis(500));
+            assertThat(output.getEmittedRecords()).isEmpty();
+            assertThat(reader.snapshotState(1)).containsExactly(releasedSplit);
+        } finally {
+            reader.close();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
+    private static List<String> bodies(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> prefix + "-" + i).toList();
+    }
+
+    private static void pollUntil(SourceReader<String, RocketMqSplit> reader, TestingReaderOutput<String> output,
+            String what, BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting for " + what).isLessThan(deadline);
+            reader.pollNext(output);
+            Thread.sleep(5);
+        }
+    }
+
+    private static void pollFor(SourceReader<String, RocketMqSplit> reader, TestingReaderOutput<String> output,
+            Duration duration) throws Exception {
+        long end = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            reader.pollNext(output);
+            Thread.sleep(5);
+        }
+    }
+
+    /** Keeps the gauges registered on it and its subgroups under their dotted names. */
+    private static final class GaugeRecordingGroup extends UnregisteredMetricsGroup {
+
+        private final String prefix;
+        private final Map<String, Gauge<?>> gauges;
+
+        GaugeRecordingGroup(String prefix) {
+            this(prefix, new ConcurrentHashMap<>());
+        }
+
+        private GaugeRecordingGroup(String prefix, Map<String, Gauge<?>> gauges) {
+            this.prefix = prefix;
+            this.gauges = gauges;
+        }
+
+        @Override
+        public <T, G extends Gauge<T>> G gauge(String name, G gauge) {
+            gauges.put(prefix + name, gauge);
+            return gauge;
+        }
+
+        @Override
+        public MetricGroup addGroup(String name) {
+            return new GaugeRecordingGroup(prefix + name + ".", gauges);
+        }
+
+        @Override
+        public MetricGroup addGroup(String key, String value) {
+            return new GaugeRecordingGroup(prefix + key + "." + value + ".", gauges);
+        }
+
+        Object value(String name) {
+            Gauge<?> gauge = gauges.get(name);
+            assertThat(gauge).as("gauge %s registered; have %s", name, gauges.keySet()).isNotNull();
+            return gauge.getValue();
+        }
+    }
+
+
     private static RocketMqSource<String> source(String topic, String group, StartingOffsets startingOffsets) {
+        return sourceBuilder(topic, group, startingOffsets).build();
+    }
+
+    private static RocketMqSourceBuilder<String> sourceBuilder(String topic, String group,
+            StartingOffsets startingOffsets) {
         return RocketMqSource.<String>builder()
                 .setNameServerAddress(rocketMq.nameServerAddress())
                 .setTopic(topic)
                 .setConsumerGroup(group)
                 .setStartingOffsets(startingOffsets)
                 .setQueueDiscoveryInterval(Duration.ofMillis(300))
-                .setDeserializer(new Utf8BodyDeserializationSchema())
-                .build();
+                .setDeserializer(new Utf8BodyDeserializationSchema());
     }
 
     private static StreamExecutionEnvironment environment(Configuration config, int parallelism) {

@@ -7,7 +7,6 @@ import java.util.OptionalLong;
 
 import io.ordertimeout.connector.rocketmq.RocketMqClientIds;
 import io.ordertimeout.connector.rocketmq.source.RocketMqSourceSettings;
-import io.ordertimeout.connector.rocketmq.source.StartingOffsets;
 import org.apache.flink.annotation.Internal;
 import org.apache.rocketmq.client.ClientConfig;
 import org.apache.rocketmq.client.exception.MQBrokerException;
@@ -43,7 +42,7 @@ import org.apache.rocketmq.remoting.protocol.header.UpdateConsumerOffsetRequestH
  * 5.3.3; {@code RocketMqClientVersionPinTest} fails on any other version so an upgrade re-checks them.
  */
 @Internal
-public final class QueueMetadataClient implements StartingOffsets.QueueOffsets, AutoCloseable {
+public final class QueueMetadataClient implements TopicMetadata {
 
     private static final long TIMEOUT_MILLIS = 5_000;
 
@@ -69,7 +68,8 @@ public final class QueueMetadataClient implements StartingOffsets.QueueOffsets, 
     }
 
     /** The readable queues of the topic, straight from the name server (no client-side cache). */
-    List<MessageQueue> queues(String topic) throws Exception {
+    @Override
+    public List<MessageQueue> queues(String topic) throws Exception {
         List<MessageQueue> queues = new ArrayList<>(client.getMQAdminImpl().fetchSubscribeMessageQueues(topic));
         queues.sort(Comparator.comparing(MessageQueue::getBrokerName).thenComparingInt(MessageQueue::getQueueId));
         return queues;

@@ -4,14 +4,18 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 import io.ordertimeout.connector.rocketmq.source.RocketMqSourceSettings;
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
@@ -25,6 +29,16 @@ import org.slf4j.LoggerFactory;
  * starts and assigns it to its owner reader ({@link QueueOwnership}). Broker calls run on the
  * coordinator's worker thread ({@code callAsync}); all fields are touched only by the coordinator
  * thread.
+ *
+ * <p><b>Removed queues.</b> An assigned queue missing from the route is released only after it has
+ * been missing for the grace period ({@code removedQueueGracePeriod}; the time it was first found
+ * missing is checkpointed): a restarting broker's queues leave the route for a while too. Then the
+ * readers are asked to release it ({@link ReleaseQueues}, repeated at every discovery until
+ * answered); the holder stops reading it and answers with its split at the offset it reached
+ * ({@link QueuesReleased}), which is remembered, checkpointed and confirmed
+ * ({@link ForgetReleasedQueues}). A remembered queue that comes back into the route is assigned
+ * again at that offset, never at its earliest. (Flink's split enumerator API has no way to take a
+ * split back, and flink-connector-kafka never removes partitions, hence these events.)
  */
 @Internal
 public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqSplit, RocketMqEnumeratorState> {
@@ -37,16 +51,43 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
     /** Queues whose starting offset is being resolved, so overlapping discoveries do not add them twice. */
     private final Set<MessageQueue> resolvingQueues = new HashSet<>();
     private final Map<Integer, List<RocketMqSplit>> pendingByReader = new HashMap<>();
+    /** Assigned queues missing from the route → wall-clock millis when first found missing. */
+    private final Map<MessageQueue, Long> missingSinceMillis;
+    /** Released queues → their split at the offset the reader released it. */
+    private final Map<MessageQueue, RocketMqSplit> removedSplits = new LinkedHashMap<>();
+    /** Queues whose release was already logged (the request itself repeats at every discovery). */
+    private final Set<MessageQueue> releaseLogged = new HashSet<>();
+    private final MetadataFactory metadataFactory;
+    private final LongSupplier wallClockMillis;
     private boolean initialDiscoveryFinished;
-    private QueueMetadataClient metadata;
+    private TopicMetadata metadata;
     /** Set by close(); discoveries still in flight then fail on the closed client and are ignored. */
     private volatile boolean closed;
 
     /** {@code restoredState} is null for a fresh start. */
     public RocketMqSourceEnumerator(SplitEnumeratorContext<RocketMqSplit> context, RocketMqSourceSettings settings,
             RocketMqEnumeratorState restoredState) {
+        this(context, settings, restoredState, QueueMetadataClient::open, System::currentTimeMillis);
+    }
+
+    /** Opens the broker client of the enumerator; a seam for the enumerator's tests. */
+    @FunctionalInterface
+    interface MetadataFactory {
+        TopicMetadata open(RocketMqSourceSettings settings) throws Exception;
+    }
+
+    @VisibleForTesting
+    RocketMqSourceEnumerator(SplitEnumeratorContext<RocketMqSplit> context, RocketMqSourceSettings settings,
+            RocketMqEnumeratorState restoredState, MetadataFactory metadataFactory, LongSupplier wallClockMillis) {
         this.context = context;
         this.settings = settings;
+        this.metadataFactory = metadataFactory;
+        this.wallClockMillis = wallClockMillis;
+        this.missingSinceMillis = new LinkedHashMap<>(
+                restoredState == null ? Map.of() : restoredState.missingSinceMillis());
+        if (restoredState != null) {
+            restoredState.removedSplits().forEach(s -> removedSplits.put(s.messageQueue(), s));
+        }
         this.assignedQueues = new LinkedHashSet<>(
                 restoredState == null ? Set.of() : restoredState.assignedQueues());
         this.initialDiscoveryFinished = restoredState != null && restoredState.initialDiscoveryFinished();
@@ -58,7 +99,7 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
     @Override
     public void start() {
         try {
-            metadata = QueueMetadataClient.open(settings);
+            metadata = metadataFactory.open(settings);
         } catch (Exception e) {
             throw new FlinkRuntimeException("Cannot connect to RocketMQ name server " + settings.nameServerAddress(), e);
         }
@@ -86,8 +127,14 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
                     error.toString());
             return;
         }
+        if (!settings.bounded()) {
+            Set<MessageQueue> inRoute = new HashSet<>(queues);
+            trackMissingQueues(inRoute);
+            reassignReturningQueues(inRoute);
+        }
         Set<MessageQueue> known = new HashSet<>(assignedQueues);
         known.addAll(resolvingQueues);
+        known.addAll(removedSplits.keySet());
         pendingByReader.values().forEach(splits -> splits.forEach(s -> known.add(s.messageQueue())));
         List<MessageQueue> newQueues = queues.stream().filter(q -> !known.contains(q)).toList();
         if (newQueues.isEmpty()) {
@@ -101,6 +148,79 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
         resolvingQueues.addAll(newQueues);
         context.callAsync(() -> resolveStartingOffsets(newQueues, useConfiguredStart),
                 (splits, resolveError) -> onSplitsResolved(newQueues, splits, resolveError));
+    }
+
+    /**
+     * Notes when assigned queues left the route, forgets queues that are back, and asks the readers
+     * to release the queues missing for at least the grace period.
+     */
+    private void trackMissingQueues(Set<MessageQueue> inRoute) {
+        long now = wallClockMillis.getAsLong();
+        missingSinceMillis.keySet().retainAll(assignedQueues);
+        List<MessageQueue> toRelease = new ArrayList<>();
+        for (MessageQueue queue : assignedQueues) {
+            if (inRoute.contains(queue)) {
+                Long since = missingSinceMillis.remove(queue);
+                if (since != null) {
+                    releaseLogged.remove(queue);
+                    LOG.info("Queue {} is back in the route after {} ms; it keeps being read", queue, now - since);
+                }
+                continue;
+            }
+            long since = missingSinceMillis.computeIfAbsent(queue, q -> {
+                LOG.info("Queue {} is missing from the route of topic {}; it is released if still missing in {} ms",
+                        q, settings.topic(), settings.removedQueueGracePeriodMillis());
+                return now;
+            });
+            if (now - since >= settings.removedQueueGracePeriodMillis()) {
+                toRelease.add(queue);
+            }
+        }
+        if (toRelease.isEmpty()) {
+            return;
+        }
+        List<MessageQueue> firstTime = toRelease.stream().filter(releaseLogged::add).toList();
+        if (!firstTime.isEmpty()) {
+            LOG.info("Releasing queue(s) missing from the route for at least {} ms: {}",
+                    settings.removedQueueGracePeriodMillis(), firstTime);
+        }
+        ReleaseQueues request = new ReleaseQueues(toRelease);
+        context.registeredReaders().keySet().forEach(reader -> context.sendEventToSourceReader(reader, request));
+    }
+
+    /** Removed queues that are in the route again are assigned again, at the offset they were released at. */
+    private void reassignReturningQueues(Set<MessageQueue> inRoute) {
+        List<RocketMqSplit> returning = new ArrayList<>();
+        removedSplits.values().removeIf(split -> inRoute.contains(split.messageQueue()) && returning.add(split));
+        if (returning.isEmpty()) {
+            return;
+        }
+        LOG.info("Removed queue(s) of topic {} are back in the route, resuming at their offsets: {}", settings.topic(),
+                returning);
+        addToPending(returning);
+        assignPendingSplits();
+    }
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
+        if (!(sourceEvent instanceof QueuesReleased released)) {
+            LOG.warn("Ignoring unknown source event from reader {}: {}", subtaskId, sourceEvent);
+            return;
+        }
+        List<MessageQueue> queues = new ArrayList<>();
+        for (RocketMqSplit split : released.splits()) {
+            MessageQueue queue = split.messageQueue();
+            assignedQueues.remove(queue);
+            missingSinceMillis.remove(queue);
+            releaseLogged.remove(queue);
+            // A repeated answer (after a restore) carries the offset the reader restored, which is
+            // where reading has to resume.
+            removedSplits.put(queue, split.asActive());
+            queues.add(queue);
+        }
+        LOG.info("Reader {} released {} queue(s) of topic {}: {}", subtaskId, queues.size(), settings.topic(),
+                released.splits());
+        context.sendEventToSourceReader(subtaskId, new ForgetReleasedQueues(queues));
     }
 
     /**
@@ -190,11 +310,19 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
         assignPendingSplits();
     }
 
+    /**
+     * A reader restarted alone (partial failover) restores its splits from its last checkpoint, which
+     * may still hold a queue released since; asking it to release the removed queues again gets it
+     * back, and the offset it restored is where that queue resumes.
+     */
     @Override
     public void addReader(int subtaskId) {
         assignPendingSplits();
         if (initialDiscoveryFinished) {
             tellReadersQueuesAreAssigned(List.of(subtaskId));
+        }
+        if (!removedSplits.isEmpty()) {
+            context.sendEventToSourceReader(subtaskId, new ReleaseQueues(List.copyOf(removedSplits.keySet())));
         }
     }
 
@@ -202,7 +330,8 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqS
     public RocketMqEnumeratorState snapshotState(long checkpointId) {
         List<RocketMqSplit> unassigned = new ArrayList<>();
         pendingByReader.values().forEach(unassigned::addAll);
-        return new RocketMqEnumeratorState(assignedQueues, unassigned, initialDiscoveryFinished);
+        return new RocketMqEnumeratorState(assignedQueues, unassigned, initialDiscoveryFinished, missingSinceMillis,
+                List.copyOf(removedSplits.values()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ordertimeout.connector.rocketmq.source.reader;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.ordertimeout.connector.rocketmq.source.split.RocketMqSplit;
@@ -21,12 +22,22 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
  *
  * <p>The lag is the broker's max offset as reported with the last pulled batch minus the next
  * offset to emit, so it refreshes with every pull and costs no extra broker request.
+ *
+ * <p>A queue the reader released (it left the topic's route) leaves {@code pendingRecords}, and its
+ * {@code lag} gauge reads 0 from then on ({@code currentOffset} keeps the offset it was released at):
+ * Flink's {@code MetricGroup} has no way to unregister one metric, so the gauges stay registered
+ * and read the queue's current split state, which a queue that comes back provides again.
  */
 @Internal
 public final class RocketMqReaderMetrics {
 
     private final MetricGroup rocketMqGroup;
+    /** The splits being read, by split id; the per-queue gauges read them through this map. */
     private final Map<String, RocketMqSplitState> splits = new ConcurrentHashMap<>();
+    /** Released splits' last offsets, for their currentOffset gauge. */
+    private final Map<String, Long> releasedOffsets = new ConcurrentHashMap<>();
+    /** Split ids whose gauges are registered (a metric can be registered only once). */
+    private final Set<String> registeredGauges = ConcurrentHashMap.newKeySet();
     private final Counter commitsSucceeded;
     private final Counter commitsFailed;
     private volatile long lastPollTimeMs;
@@ -42,15 +53,39 @@ public final class RocketMqReaderMetrics {
     }
 
     void registerSplit(RocketMqSplitState state) {
-        if (splits.putIfAbsent(state.splitId(), state) != null) {
+        String splitId = state.splitId();
+        splits.put(splitId, state);
+        releasedOffsets.remove(splitId);
+        if (!registeredGauges.add(splitId)) {
             return;
         }
         RocketMqSplit split = state.split();
         MetricGroup queueGroup = rocketMqGroup.addGroup("topic", split.topic())
                 .addGroup("broker", split.brokerName())
                 .addGroup("queue", String.valueOf(split.queueId()));
-        queueGroup.gauge("lag", (Gauge<Long>) state::lag);
-        queueGroup.gauge("currentOffset", (Gauge<Long>) state::nextOffset);
+        queueGroup.gauge("lag", (Gauge<Long>) () -> lagOf(splitId));
+        queueGroup.gauge("currentOffset", (Gauge<Long>) () -> currentOffsetOf(splitId));
+    }
+
+    /** The reader no longer reads this split (released or finished): it leaves the lag. */
+    void unregisterSplit(RocketMqSplitState state) {
+        releasedOffsets.put(state.splitId(), state.nextOffset());
+        splits.remove(state.splitId());
+    }
+
+    /** Whether the split's queue is being read, i.e. counts in the lag metrics. */
+    boolean isRegistered(String splitId) {
+        return splits.containsKey(splitId);
+    }
+
+    long lagOf(String splitId) {
+        RocketMqSplitState state = splits.get(splitId);
+        return state == null ? 0 : state.lag();
+    }
+
+    private long currentOffsetOf(String splitId) {
+        RocketMqSplitState state = splits.get(splitId);
+        return state != null ? state.nextOffset() : releasedOffsets.getOrDefault(splitId, -1L);
     }
 
     void recordPoll(long millis, int records) {
@@ -62,7 +97,7 @@ public final class RocketMqReaderMetrics {
         (succeeded ? commitsSucceeded : commitsFailed).inc();
     }
 
-    private long totalLag() {
+    long totalLag() {
         long total = 0;
         for (RocketMqSplitState state : splits.values()) {
             total += state.lag();

@@ -1,5 +1,6 @@
 package io.ordertimeout.connector.rocketmq.source.reader;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -11,7 +12,10 @@ import org.apache.flink.connector.base.source.reader.fetcher.SplitFetcher;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.rocketmq.common.message.MessageQueue;
 
-/** One fetcher thread for all splits of a reader; offset commits are handed to its split reader. */
+/**
+ * One fetcher thread for all splits of a reader; offset commits and queue releases are handed to
+ * its split reader.
+ */
 @Internal
 public final class RocketMqSourceFetcherManager extends SingleThreadFetcherManager<QueueElement, RocketMqSplit> {
 
@@ -29,5 +33,20 @@ public final class RocketMqSourceFetcherManager extends SingleThreadFetcherManag
             return;
         }
         ((RocketMqSplitReader) fetcher.getSplitReader()).requestCommit(offsets);
+    }
+
+    /**
+     * Asks the split reader to stop reading these queues and report their splits finished (then
+     * SourceReaderBase hands their final state to {@code onSplitFinished}). Not
+     * {@code removeSplits}: that drops the splits from the fetcher at once, and a fetcher left
+     * without splits never fetches again to report them. Returns false if no fetcher runs.
+     */
+    boolean releaseQueues(Collection<MessageQueue> queues) {
+        SplitFetcher<QueueElement, RocketMqSplit> fetcher = getRunningFetcher();
+        if (fetcher == null) {
+            return false;
+        }
+        ((RocketMqSplitReader) fetcher.getSplitReader()).requestRelease(queues);
+        return true;
     }
 }

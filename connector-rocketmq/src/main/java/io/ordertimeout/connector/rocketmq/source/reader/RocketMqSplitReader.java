@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * offset was fetched; later messages of it are dropped. Splits paused for watermark alignment
  * ({@link #pauseOrResumeSplits}) stop being pulled; what the consumer had already fetched for them
  * is still emitted (at most its per-queue prefetch limit).
+ *
+ * <p>A queue released because it left the topic's route ({@link #requestRelease}) is unassigned
+ * from the consumer at the next fetch and its split reported finished, like a bounded split at its
+ * end; messages the consumer still hands out for it are dropped, so the split's final state is the
+ * offset after the last emitted message.
  */
 @Internal
 public final class RocketMqSplitReader implements SplitReader<QueueElement, RocketMqSplit> {
@@ -63,6 +68,8 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
     private final Set<String> finishedToReport = new HashSet<>();
     /** Written by the task thread (pause/resume), read by the fetcher thread when queues are assigned. */
     private final Set<MessageQueue> pausedQueues = ConcurrentHashMap.newKeySet();
+    /** Written by the task thread (queues to release), drained by the fetcher thread. */
+    private final Set<MessageQueue> releaseRequests = ConcurrentHashMap.newKeySet();
 
     RocketMqSplitReader(RocketMqSourceSettings settings, RocketMqReaderMetrics metrics, int subtaskIndex) {
         this.settings = settings;
@@ -95,6 +102,7 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
     @Override
     public RecordsWithSplitIds<QueueElement> fetch() throws IOException {
         commitRequestedOffsets();
+        releaseRequestedQueues();
         long start = System.nanoTime();
         // Returns after pollTimeout at the latest; this is what bounds how long wakeUp() waits.
         List<MessageExt> messages = consumer.poll(settings.pollTimeoutMillis());
@@ -128,6 +136,34 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
         unassign(reachedTheirEnd);
         endProber.probe(quiet).forEach((queue, probe) -> records.add(assigned.get(queue).splitId(), probe));
         return records.build();
+    }
+
+    /** Called by the task thread: stop reading these queues (they left the topic's route). */
+    void requestRelease(Collection<MessageQueue> queues) {
+        releaseRequests.addAll(queues);
+    }
+
+    private void releaseRequestedQueues() {
+        if (releaseRequests.isEmpty()) {
+            return;
+        }
+        List<MessageQueue> released = new ArrayList<>();
+        for (MessageQueue queue : List.copyOf(releaseRequests)) {
+            RocketMqSplit split = assigned.get(queue);
+            // A request for a split not assigned here yet waits: the reader only asks for splits it
+            // holds, so its add-splits task is still queued behind the fetch that is running.
+            if (split != null) {
+                releaseRequests.remove(queue);
+                released.add(queue);
+                finishedToReport.add(split.splitId());
+            }
+        }
+        unassign(released);
+        pausedQueues.removeAll(released);
+        if (!released.isEmpty()) {
+            LOG.info("Stopped reading {} RocketMQ queue(s) that left the route of topic {}: {}", released.size(),
+                    settings.topic(), released);
+        }
     }
 
     /** The assigned queue a message belongs to, or null if its queue is no longer assigned. */

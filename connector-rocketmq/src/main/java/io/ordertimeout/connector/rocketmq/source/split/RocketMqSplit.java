@@ -1,5 +1,6 @@
 package io.ordertimeout.connector.rocketmq.source.split;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 import org.apache.flink.annotation.Internal;
@@ -9,9 +10,16 @@ import org.apache.rocketmq.common.message.MessageQueue;
 /**
  * One message queue of the topic, the offset of the next message to read from it and, for a
  * bounded source, the offset at which reading it stops.
+ *
+ * <p>A <b>released</b> split belongs to a queue that left the topic's route: its reader stopped
+ * reading it and keeps it (in its checkpoints too) only until the enumerator confirms that it
+ * remembers the offset. A reader never reads a released split; see {@code QueuesReleased}.
  */
 @Internal
-public final class RocketMqSplit implements SourceSplit {
+public final class RocketMqSplit implements SourceSplit, Serializable {
+
+    /** Splits travel in source events ({@code QueuesReleased}), which Flink sends Java-serialized. */
+    private static final long serialVersionUID = 1L;
 
     /** The stopping offset of a split that is read for as long as the job runs. */
     public static final long NO_STOPPING_OFFSET = Long.MIN_VALUE;
@@ -21,6 +29,7 @@ public final class RocketMqSplit implements SourceSplit {
     private final int queueId;
     private final long nextOffset;
     private final long stoppingOffset;
+    private final boolean released;
 
     public RocketMqSplit(String topic, String brokerName, int queueId, long nextOffset) {
         this(topic, brokerName, queueId, nextOffset, NO_STOPPING_OFFSET);
@@ -28,11 +37,32 @@ public final class RocketMqSplit implements SourceSplit {
 
     /** @param stoppingOffset the first offset not to read, or {@link #NO_STOPPING_OFFSET} */
     public RocketMqSplit(String topic, String brokerName, int queueId, long nextOffset, long stoppingOffset) {
+        this(topic, brokerName, queueId, nextOffset, stoppingOffset, false);
+    }
+
+    private RocketMqSplit(String topic, String brokerName, int queueId, long nextOffset, long stoppingOffset,
+            boolean released) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.brokerName = Objects.requireNonNull(brokerName, "brokerName");
         this.queueId = queueId;
         this.nextOffset = nextOffset;
         this.stoppingOffset = stoppingOffset;
+        this.released = released;
+    }
+
+    /** This split, marked as released by its reader (its queue left the route). */
+    public RocketMqSplit asReleased() {
+        return new RocketMqSplit(topic, brokerName, queueId, nextOffset, stoppingOffset, true);
+    }
+
+    /** This split, to be read again (its queue is back in the route). */
+    public RocketMqSplit asActive() {
+        return new RocketMqSplit(topic, brokerName, queueId, nextOffset, stoppingOffset, false);
+    }
+
+    /** Whether its reader released it: not to be read, only remembered until the enumerator confirms. */
+    public boolean isReleased() {
+        return released;
     }
 
     public RocketMqSplit(MessageQueue queue, long nextOffset) {
@@ -90,18 +120,18 @@ public final class RocketMqSplit implements SourceSplit {
     @Override
     public boolean equals(Object o) {
         return o instanceof RocketMqSplit other && queueId == other.queueId && nextOffset == other.nextOffset
-                && stoppingOffset == other.stoppingOffset && topic.equals(other.topic)
+                && stoppingOffset == other.stoppingOffset && released == other.released && topic.equals(other.topic)
                 && brokerName.equals(other.brokerName);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(topic, brokerName, queueId, nextOffset, stoppingOffset);
+        return Objects.hash(topic, brokerName, queueId, nextOffset, stoppingOffset, released);
     }
 
     @Override
     public String toString() {
         return "RocketMqSplit{" + splitId() + " @ " + nextOffset + (isBounded() ? " until " + stoppingOffset : "")
-                + '}';
+                + (released ? " released" : "") + '}';
     }
 }

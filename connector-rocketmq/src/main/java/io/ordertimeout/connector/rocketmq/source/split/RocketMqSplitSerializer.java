@@ -10,13 +10,14 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Serializes splits into checkpoints. Version 2: topic, broker name, queue id, next offset, stopping
- * offset. Version 1 (no stopping offset) is still read: such splits are unbounded.
+ * Serializes splits into checkpoints. Version 3: topic, broker name, queue id, next offset, stopping
+ * offset, released flag. Version 2 (no released flag: not released) and version 1 (no stopping
+ * offset either: unbounded) are still read.
  */
 @Internal
 public final class RocketMqSplitSerializer implements SimpleVersionedSerializer<RocketMqSplit> {
 
-    public static final int CURRENT_VERSION = 2;
+    public static final int CURRENT_VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -32,13 +33,14 @@ public final class RocketMqSplitSerializer implements SimpleVersionedSerializer<
             out.writeInt(split.queueId());
             out.writeLong(split.nextOffset());
             out.writeLong(split.stoppingOffset());
+            out.writeBoolean(split.isReleased());
         }
         return bytes.toByteArray();
     }
 
     @Override
     public RocketMqSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1 && version != CURRENT_VERSION) {
+        if (version < 1 || version > CURRENT_VERSION) {
             throw new IOException("Unknown RocketMqSplit serializer version " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -47,7 +49,8 @@ public final class RocketMqSplitSerializer implements SimpleVersionedSerializer<
             int queueId = in.readInt();
             long nextOffset = in.readLong();
             long stoppingOffset = version == 1 ? RocketMqSplit.NO_STOPPING_OFFSET : in.readLong();
-            return new RocketMqSplit(topic, brokerName, queueId, nextOffset, stoppingOffset);
+            RocketMqSplit split = new RocketMqSplit(topic, brokerName, queueId, nextOffset, stoppingOffset);
+            return version >= 3 && in.readBoolean() ? split.asReleased() : split;
         }
     }
 }

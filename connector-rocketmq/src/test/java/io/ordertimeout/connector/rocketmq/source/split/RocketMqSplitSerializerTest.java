@@ -52,6 +52,39 @@ class RocketMqSplitSerializerTest {
     }
 
     @Test
+    void roundTripsTheReleasedFlag() throws IOException {
+        RocketMqSplit released = new RocketMqSplit("order-events", "broker-a", 3, 10).asReleased();
+
+        RocketMqSplit copy = serializer.deserialize(serializer.getVersion(), serializer.serialize(released));
+
+        assertThat(copy).isEqualTo(released);
+        assertThat(copy.isReleased()).isTrue();
+        assertThat(copy.asActive()).isEqualTo(new RocketMqSplit("order-events", "broker-a", 3, 10));
+    }
+
+    @Test
+    void readsVersionTwoSplitsOfOlderCheckpointsAsNotReleased() throws IOException {
+        RocketMqSplit split = serializer.deserialize(2, versionTwoBytes("order-events", "broker-a", 2, 77, 90));
+
+        assertThat(split).isEqualTo(new RocketMqSplit("order-events", "broker-a", 2, 77, 90));
+        assertThat(split.isReleased()).isFalse();
+    }
+
+    /** A split as version 2 of the serializer wrote it (no released flag). */
+    private static byte[] versionTwoBytes(String topic, String broker, int queueId, long nextOffset, long stoppingOffset)
+            throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(topic);
+            out.writeUTF(broker);
+            out.writeInt(queueId);
+            out.writeLong(nextOffset);
+            out.writeLong(stoppingOffset);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
     void rejectsAnUnknownVersion() throws IOException {
         byte[] bytes = serializer.serialize(new RocketMqSplit("t", "b", 0, 0));
         assertThatThrownBy(() -> serializer.deserialize(99, bytes)).isInstanceOf(IOException.class);
