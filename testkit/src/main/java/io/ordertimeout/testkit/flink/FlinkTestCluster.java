@@ -244,9 +244,15 @@ public final class FlinkTestCluster implements AutoCloseable {
                 "-XX:MaxMetaspaceSize=256m");
         ChildJvm taskManager = ChildJvm.start(name, jvmOptions, classPath, files.launcher(), TASK_MANAGER_MAIN,
                 List.of("--configDir", files.conf().toString(), "-Dtaskmanager.resource-id=" + name),
-                Map.of("FLINK_CONF_DIR", files.conf().toString()), files.home(), taskManagerOutput(index));
+                taskManagerEnvironment(), files.home(), taskManagerOutput(index));
         taskManagers.put(index, taskManager);
         return index;
+    }
+
+    private Map<String, String> taskManagerEnvironment() {
+        Map<String, String> environment = new LinkedHashMap<>(settings.taskManagerEnvironment);
+        environment.put("FLINK_CONF_DIR", files.conf().toString());
+        return environment;
     }
 
     private List<String> jvmOptions(String name, String... memory) {
@@ -393,8 +399,15 @@ public final class FlinkTestCluster implements AutoCloseable {
         private int slotsPerTaskManager = 1;
         private boolean highAvailability;
         private final Map<String, String> configuration = new LinkedHashMap<>();
+        private final Map<String, String> taskManagerEnvironment = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /** An environment variable of every TaskManager process (as {@code containerized.taskmanager.env.*}). */
+        public Builder taskManagerEnvironment(String name, String value) {
+            taskManagerEnvironment.put(name, value);
+            return this;
+        }
 
         public Builder taskManagers(int count) {
             if (count < 0) {
