@@ -242,6 +242,7 @@ public final class FlinkTestCluster implements AutoCloseable {
         // bin/taskmanager.sh derives (BashJavaUtils) from the memory sizes in configuration().
         List<String> jvmOptions = jvmOptions(name, "-Xms384m", "-Xmx384m", "-XX:MaxDirectMemorySize=192m",
                 "-XX:MaxMetaspaceSize=256m");
+        jvmOptions.addAll(settings.taskManagerJvmOptions);
         ChildJvm taskManager = ChildJvm.start(name, jvmOptions, classPath, files.launcher(), TASK_MANAGER_MAIN,
                 List.of("--configDir", files.conf().toString(), "-Dtaskmanager.resource-id=" + name),
                 taskManagerEnvironment(), files.home(), taskManagerOutput(index));
@@ -400,8 +401,15 @@ public final class FlinkTestCluster implements AutoCloseable {
         private boolean highAvailability;
         private final Map<String, String> configuration = new LinkedHashMap<>();
         private final Map<String, String> taskManagerEnvironment = new LinkedHashMap<>();
+        private final List<String> taskManagerJvmOptions = new ArrayList<>();
 
         private Builder() {}
+
+        /** A JVM option of every TaskManager process (as {@code env.java.opts.taskmanager}). */
+        public Builder taskManagerJvmOption(String option) {
+            taskManagerJvmOptions.add(option);
+            return this;
+        }
 
         /** An environment variable of every TaskManager process (as {@code containerized.taskmanager.env.*}). */
         public Builder taskManagerEnvironment(String name, String value) {
