@@ -10,11 +10,18 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendCallback;
+import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
@@ -32,6 +39,8 @@ final class DelayMessageContender implements Contender {
     private static final String CLOSE = "UPDATE orders SET status = 'CLOSED', close_reason = 'PAYMENT_TIMEOUT',"
             + " closed_at = ? WHERE order_id = ? AND status = 'PENDING_PAYMENT'";
     private static final int CONSUMER_THREADS = 2;
+    /** Timer messages of a burst in flight at once (asynchronous sends; one at a time would take minutes at 1 M). */
+    private static final int MAX_IN_FLIGHT = 1000;
 
     private final LiveSetup setup;
     private final String delayTopic;
@@ -116,6 +125,48 @@ final class DelayMessageContender implements Contender {
             throw new IllegalStateException(e);
         } catch (Exception e) {
             throw new IllegalStateException("Deadline message for " + orderId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The timer messages an order service sends for a burst of orders (the deadline storm), one per
+     * order, due at {@code deadline.applyAsLong(i)}; returns when the broker stored all of them.
+     */
+    void scheduleDeadlines(int count, IntFunction<String> orderId, IntToLongFunction deadline) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < count && failure.get() == null; i++) {
+            String id = orderId.apply(i);
+            Message message = new Message(delayTopic, "DEADLINE", id, id.getBytes(StandardCharsets.UTF_8));
+            message.setDeliverTimeMs(deadline.applyAsLong(i));
+            inFlight.acquire();
+            try {
+                producer.send(message, new SendCallback() {
+                    @Override
+                    public void onSuccess(SendResult result) {
+                        if (result.getSendStatus() != SendStatus.SEND_OK) {
+                            failure.compareAndSet(null, new IllegalStateException("Deadline message for " + id
+                                    + " not stored: " + result.getSendStatus()));
+                        }
+                        inFlight.release();
+                    }
+
+                    @Override
+                    public void onException(Throwable e) {
+                        failure.compareAndSet(null, e);
+                        inFlight.release();
+                    }
+                }, 30_000);
+            } catch (Exception e) {
+                inFlight.release();
+                failure.compareAndSet(null, e);
+            }
+        }
+        if (!inFlight.tryAcquire(MAX_IN_FLIGHT, 2, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("Deadline messages not all acknowledged after 2 minutes");
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Deadline messages failed: " + failure.get(), failure.get());
         }
     }
 
