@@ -120,6 +120,8 @@ final class DeadlineStorm {
                         orderId.apply(i) + "-c", createdAt.applyAsLong(i), true, null, "u-" + (i % 1000), 1000L, "EUR"));
                 if (delay != null) {
                     delay.scheduleDeadlines(orders, orderId, i -> createdAt.applyAsLong(i) + window);
+                    BenchMain.log("storm " + contender + ": " + orders + " timer messages stored, " + delay.busyRetries()
+                            + " sent again after the broker was busy");
                 }
                 setPaidRows(prefix);
                 publish(producer, topic, orderId, i -> !StormSize.unpaid(i), i -> "ORDER_PAID", i -> EventJson.paid(
