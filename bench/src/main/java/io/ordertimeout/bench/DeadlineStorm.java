@@ -140,7 +140,7 @@ final class DeadlineStorm {
                     + " ms, first deadline in " + (firstDeadline - setupEnded) + " ms");
             long lastCloseObservedAt = awaitCloses(prefix, storm.unpaidOrders(), lastDeadline + storm.closeWait().toMillis());
             // Wrong or duplicate closes would show up now; give the contender a moment to make them.
-            Thread.sleep(1000);
+            Thread.sleep(500);
             List<StormJob.Checkpoint> storming = new ArrayList<>();
             List<StormJob.Checkpoint> earlier = new ArrayList<>();
             if (job != null) {

@@ -32,14 +32,18 @@ final class Report {
     final List<StateSize.Result> state = new ArrayList<>();
     double totalSeconds;
 
-    Report(BenchSize size, LocalDate date) {
+    /** The parts run, when not all of them: part of the file name, so a partial run does not replace a whole one. */
+    private final String parts;
+
+    Report(BenchSize size, LocalDate date, String parts) {
         this.size = size;
         this.date = date;
+        this.parts = parts;
     }
 
     Path write(Path directory) throws IOException {
         Files.createDirectories(directory);
-        String base = date + "-" + size.name();
+        String base = date + "-" + size.name() + (parts.isEmpty() ? "" : "-" + parts.replace(',', '-'));
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results: ").append(size.name()).append(", ").append(date).append("\n\n");
         md.append(machine()).append("\n");
@@ -187,7 +191,17 @@ final class Report {
                 + System.getProperty("java.vm.name") + "), " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + ". Flink 2.3.0 MiniCluster in this JVM, parallelism "
                 + size.parallelism() + "; RocketMQ 5.3.3 name server and broker in child JVMs; PostgreSQL 17.6 (embedded)"
-                + "; all on the same machine.\n";
+                + "; all on the same machine. Load average at the end (1, 5, 15 min): " + loadAverage() + ".\n";
+    }
+
+    /** Other work on the machine skews every figure; the file says how busy it was. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private String parameters() {
