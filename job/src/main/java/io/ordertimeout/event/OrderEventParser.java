@@ -173,8 +173,13 @@ public final class OrderEventParser implements Serializable {
      * whereas the String path reads them as the control characters they are.
      */
     private static boolean isPlainAscii(byte[] payload) {
-        for (int i = 0; i < payload.length; i++) {
-            if (payload[i] < 0 || (payload[i] == 0 && i < 4)) {
+        for (int i = 0; i < Math.min(4, payload.length); i++) {
+            if (payload[i] == 0) {
+                return false;
+            }
+        }
+        for (byte b : payload) {
+            if (b < 0) {
                 return false;
             }
         }
