@@ -76,6 +76,7 @@ public final class OrderEventParser implements Serializable {
 
     // ObjectMapper is thread-safe once configured; transient because it is not serializable.
     private transient ObjectMapper mapper;
+    private transient ValidEventFastPath validEvents;
 
     /** A parser with the limits of the schema in {@code sql/}. */
     public OrderEventParser() {
@@ -130,7 +131,19 @@ public final class OrderEventParser implements Serializable {
             throw new InvalidEventException(
                     "message of " + payload.length + " bytes is larger than " + MAX_MESSAGE_BYTES + " bytes");
         }
-        JsonNode root = isPlainAscii(payload)
+        boolean ascii = isPlainAscii(payload);
+        if (ascii) {
+            OrderEvent valid = validEvents().readOrNull(mapper().getFactory(), payload);
+            if (valid != null) {
+                return valid;
+            }
+        }
+        return parseTree(payload, ascii, dropped);
+    }
+
+    /** The tree path, which reads every message and words every reason; see {@link ValidEventFastPath}. */
+    OrderEvent parseTree(byte[] payload, boolean ascii, List<String> dropped) throws InvalidEventException {
+        JsonNode root = ascii
                 ? readJson(payload)
                 : readJson(withoutByteOrderMark(strictUtf8(payload)));
         if (!root.isObject()) {
@@ -172,7 +185,7 @@ public final class OrderEventParser implements Serializable {
      * the first four bytes is 0: Jackson would then guess UTF-16 or UTF-32 from the zero bytes,
      * whereas the String path reads them as the control characters they are.
      */
-    private static boolean isPlainAscii(byte[] payload) {
+    static boolean isPlainAscii(byte[] payload) {
         for (int i = 0; i < Math.min(4, payload.length); i++) {
             if (payload[i] == 0) {
                 return false;
@@ -294,7 +307,7 @@ public final class OrderEventParser implements Serializable {
         return EARLIEST_OCCURRED_AT + ".." + LATEST_OCCURRED_AT;
     }
 
-    private static Instant isoInstant(String text) throws InvalidEventException {
+    static Instant isoInstant(String text) throws InvalidEventException {
         Instant common = IsoInstantFastPath.parseOrNull(text);
         if (common != null) {
             return common;
@@ -390,7 +403,7 @@ public final class OrderEventParser implements Serializable {
     }
 
     /** {@code text.matches("[A-Za-z]{3}")} without compiling a regular expression per event. */
-    private static boolean isThreeAsciiLetters(String text) {
+    static boolean isThreeAsciiLetters(String text) {
         if (text.length() != 3) {
             return false;
         }
@@ -405,6 +418,18 @@ public final class OrderEventParser implements Serializable {
 
     private static String droppedReason(String field, String problem) {
         return "field " + field + " dropped: " + problem;
+    }
+
+    /** The factory with this parser's limits and duplicate detection (for the fast path's test). */
+    JsonFactory jsonFactory() {
+        return mapper().getFactory();
+    }
+
+    private ValidEventFastPath validEvents() {
+        if (validEvents == null) {
+            validEvents = new ValidEventFastPath(limits);
+        }
+        return validEvents;
     }
 
     private ObjectMapper mapper() {
