@@ -13,10 +13,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.apache.flink.configuration.Configuration;
+import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
 
 /**
  * The deadline storm: N orders created within one second (a flash sale), every tenth never paid,
@@ -234,8 +236,23 @@ final class DeadlineStorm {
         }
     }
 
+    /**
+     * A send to a chosen queue is not retried by the client; a broker busy with the burst (its flow
+     * control, "TIMEOUT_CLEAN_QUEUE") gets the batch again after a pause, as a service would send it.
+     */
     private static void send(DefaultMQProducer producer, List<Message> batch, MessageQueue queue) throws Exception {
-        SendStatus status = producer.send(new ArrayList<>(batch), queue).getSendStatus();
+        SendStatus status;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                status = producer.send(new ArrayList<>(batch), queue).getSendStatus();
+                break;
+            } catch (MQBrokerException e) {
+                if (e.getResponseCode() != ResponseCode.SYSTEM_BUSY || attempt >= 100) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
         if (status != SendStatus.SEND_OK) {
             throw new IllegalStateException("Storm batch to " + queue + " returned " + status);
         }
