@@ -56,7 +56,7 @@ record BenchSize(
     StormSize storm() {
         switch (name) {
             case "smoke":
-                return new StormSize(2_000, Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofSeconds(30));
+                return new StormSize(1_000, Duration.ofSeconds(6), Duration.ofSeconds(1), Duration.ofSeconds(30));
             case "quick":
                 return new StormSize(100_000, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(3));
             default:
