@@ -60,7 +60,7 @@ record BenchSize(
             case "quick":
                 return new StormSize(100_000, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(3));
             default:
-                return new StormSize(1_000_000, Duration.ofMinutes(8), Duration.ofSeconds(10), Duration.ofMinutes(20));
+                return new StormSize(1_000_000, Duration.ofMinutes(6), Duration.ofSeconds(10), Duration.ofMinutes(20));
         }
     }
 

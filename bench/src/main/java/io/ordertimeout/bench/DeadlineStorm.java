@@ -3,6 +3,7 @@ package io.ordertimeout.bench;
 import io.ordertimeout.testkit.rocketmq.EmbeddedRocketMq;
 import io.ordertimeout.testkit.workload.EventJson;
 import io.ordertimeout.testkit.workload.LatenessStats;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -96,6 +97,11 @@ final class DeadlineStorm {
                 Configuration config = FlinkJobContender.jobConfig(FlinkSettings.ROCKSDB, setup, topic,
                         "bench-storm-" + System.nanoTime());
                 config.setString("execution.checkpointing.interval", storm.checkpointInterval().toMillis() + " ms");
+                // Not the JobManager's memory (the default without a directory): it refuses more than
+                // 5 MB of state per task, and 1 M pending orders are more, so every checkpoint failed
+                // and the job restarted in a loop without ever reading the burst.
+                config.setString("execution.checkpointing.dir",
+                        Files.createTempDirectory("order-timeout-storm-checkpoints-").toUri().toString());
                 job = StormJob.start(config, size.parallelism(), "bench-storm");
             } else if (contender.equals(Contenders.DELAY)) {
                 delay = new DelayMessageContender(setup);
