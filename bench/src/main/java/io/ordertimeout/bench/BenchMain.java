@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Runs every figure of one size and writes {@code bench/results/<date>-<size>.md} with PNG charts.
- * Usage: {@code bench/run.sh --size quick|full|smoke [--only operator,e2e,live,state]}.
+ * Usage: {@code bench/run.sh --size quick|full|smoke [--only operator,e2e,storm,live,state]}.
  */
 public final class BenchMain {
 
@@ -17,7 +17,7 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         String sizeName = "quick";
-        String only = "operator,e2e,live,state";
+        String only = null;
         Path results = Paths.get("bench/results");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -25,11 +25,15 @@ public final class BenchMain {
                 case "--only" -> only = args[++i];
                 case "--results" -> results = Paths.get(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: --size smoke|quick|full [--only operator,e2e,live,state] [--results dir]");
+                        + "; usage: --size smoke|quick|full [--only operator,e2e,storm,live,state] [--results dir]");
             }
         }
         BenchSize size = BenchSize.named(sizeName);
-        Report report = new Report(size, LocalDate.now());
+        if (only == null) {
+            only = "operator,e2e,storm,live,state";
+        }
+        String allParts = "operator,e2e,storm,live,state";
+        Report report = new Report(size, LocalDate.now(), only.equals(allParts) ? "" : only);
         long started = System.nanoTime();
 
         if (only.contains("operator")) {
@@ -64,6 +68,12 @@ public final class BenchMain {
                 }
                 report.rawConsumer = Repeated.of(raw);
                 report.endToEnd = Repeated.of(job);
+            }
+            if (only.contains("storm")) {
+                DeadlineStorm storm = new DeadlineStorm(rocketMq, database, size);
+                for (String contender : List.of(Contenders.JOB_ROCKSDB, Contenders.DELAY)) {
+                    report.storm.add(storm.run(contender));
+                }
             }
             if (only.contains("live")) {
                 for (String name : size.liveContenders()) {

@@ -53,6 +53,17 @@ record BenchSize(
         }
     }
 
+    StormSize storm() {
+        switch (name) {
+            case "smoke":
+                return new StormSize(1_000, Duration.ofSeconds(6), Duration.ofSeconds(1), Duration.ofSeconds(30));
+            case "quick":
+                return new StormSize(100_000, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(3));
+            default:
+                return new StormSize(1_000_000, Duration.ofMinutes(6), Duration.ofSeconds(10), Duration.ofMinutes(20));
+        }
+    }
+
     LiveSetup liveSetup(EmbeddedRocketMq rocketMq, BenchPostgres database, String topic) {
         return new LiveSetup(rocketMq, database, topic, liveLoad.payTimeout(), outOfOrderness, idleTimeout,
                 scanInterval, parallelism);

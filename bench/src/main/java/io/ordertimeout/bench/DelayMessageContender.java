@@ -10,15 +10,26 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendCallback;
+import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
 
 /**
  * The broker's delay messages (RocketMQ 5.x timer messages): when the order service creates an
@@ -32,10 +43,15 @@ final class DelayMessageContender implements Contender {
     private static final String CLOSE = "UPDATE orders SET status = 'CLOSED', close_reason = 'PAYMENT_TIMEOUT',"
             + " closed_at = ? WHERE order_id = ? AND status = 'PENDING_PAYMENT'";
     private static final int CONSUMER_THREADS = 2;
+    /** Timer messages of a burst in flight at once (asynchronous sends; one at a time would take minutes at 1 M). */
+    private static final int MAX_IN_FLIGHT = 256;
+    private static final int MAX_BUSY_RETRIES = 100;
+    private static final long BUSY_PAUSE_MILLIS = 100;
 
     private final LiveSetup setup;
     private final String delayTopic;
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong busyRetries = new AtomicLong();
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Connection> connection = new ThreadLocal<>();
     private DefaultMQProducer producer;
@@ -117,6 +133,74 @@ final class DelayMessageContender implements Contender {
         } catch (Exception e) {
             throw new IllegalStateException("Deadline message for " + orderId + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The timer messages an order service sends for a burst of orders (the deadline storm), one per
+     * order, due at {@code deadline.applyAsLong(i)}; returns when the broker stored all of them.
+     * Asynchronous, at most {@link #MAX_IN_FLIGHT} at a time; a send the broker refuses because it
+     * is busy (its flow control, "TIMEOUT_CLEAN_QUEUE") is sent again after a pause, as an order
+     * service would, rather than failing the run.
+     */
+    void scheduleDeadlines(int count, IntFunction<String> orderId, IntToLongFunction deadline) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < count && failure.get() == null; i++) {
+                String id = orderId.apply(i);
+                Message message = new Message(delayTopic, "DEADLINE", id, id.getBytes(StandardCharsets.UTF_8));
+                message.setDeliverTimeMs(deadline.applyAsLong(i));
+                inFlight.acquire();
+                sendUntilStored(message, 0, inFlight, failure, retries);
+            }
+            if (!inFlight.tryAcquire(MAX_IN_FLIGHT, 5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("Deadline messages not all acknowledged after 5 minutes");
+            }
+        } finally {
+            retries.shutdownNow();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Deadline messages failed: " + failure.get(), failure.get());
+        }
+    }
+
+    private void sendUntilStored(Message message, int attempt, Semaphore inFlight, AtomicReference<Throwable> failure,
+            ScheduledExecutorService retries) {
+        SendCallback callback = new SendCallback() {
+            @Override
+            public void onSuccess(SendResult result) {
+                if (result.getSendStatus() != SendStatus.SEND_OK) {
+                    failure.compareAndSet(null, new IllegalStateException("Deadline message for " + message.getKeys()
+                            + " not stored: " + result.getSendStatus()));
+                }
+                inFlight.release();
+            }
+
+            @Override
+            public void onException(Throwable e) {
+                if (attempt < MAX_BUSY_RETRIES && e instanceof MQBrokerException broker
+                        && broker.getResponseCode() == ResponseCode.SYSTEM_BUSY) {
+                    busyRetries.incrementAndGet();
+                    retries.schedule(() -> sendUntilStored(message, attempt + 1, inFlight, failure, retries),
+                            BUSY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                failure.compareAndSet(null, e);
+                inFlight.release();
+            }
+        };
+        try {
+            producer.send(message, callback, 30_000);
+        } catch (Exception e) {
+            failure.compareAndSet(null, e);
+            inFlight.release();
+        }
+    }
+
+    /** How often the broker refused a timer message of a burst because it was busy (each was sent again). */
+    long busyRetries() {
+        return busyRetries.get();
     }
 
     private void closeIfUnpaid(String orderId) throws SQLException {

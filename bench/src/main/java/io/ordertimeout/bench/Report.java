@@ -28,17 +28,22 @@ final class Report {
     int e2eMessages;
     int e2eCloses;
     final List<LiveResult> live = new ArrayList<>();
+    final List<DeadlineStorm.Result> storm = new ArrayList<>();
     final List<StateSize.Result> state = new ArrayList<>();
     double totalSeconds;
 
-    Report(BenchSize size, LocalDate date) {
+    /** The parts run, when not all of them: part of the file name, so a partial run does not replace a whole one. */
+    private final String parts;
+
+    Report(BenchSize size, LocalDate date, String parts) {
         this.size = size;
         this.date = date;
+        this.parts = parts;
     }
 
     Path write(Path directory) throws IOException {
         Files.createDirectories(directory);
-        String base = date + "-" + size.name();
+        String base = date + "-" + size.name() + (parts.isEmpty() ? "" : "-" + parts.replace(',', '-'));
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results: ").append(size.name()).append(", ").append(date).append("\n\n");
         md.append(machine()).append("\n");
@@ -68,6 +73,9 @@ final class Report {
             md.append("| raw lite-pull consumer (ceiling) | ").append(rawConsumer.format("%,.0f")).append(" |\n");
             md.append("| job, until the last close is in PostgreSQL | ").append(endToEnd.format("%,.0f")).append(" |\n");
             md.append("\n").append(endToEndRatio());
+        }
+        if (!storm.isEmpty()) {
+            md.append(stormSection());
         }
         if (!live.isEmpty()) {
             md.append("## Live orders: correctness, close lateness, database work\n\n");
@@ -110,6 +118,62 @@ final class Report {
         return file;
     }
 
+    private String stormSection() {
+        StormSize s = size.storm();
+        StringBuilder md = new StringBuilder("## Deadline storm: all deadlines in the same second\n\n");
+        md.append(String.format("%,d orders created within one second, every tenth never paid (%,d closes), the rest paid"
+                + " within the %d s payment window; all deadlines fall in one second. Same broker and database for both,"
+                + " one after the other. \"last close\" = from the last deadline until the last unpaid order was seen"
+                + " CLOSED in PostgreSQL (polled every 100 ms); lateness = closed_at − deadline per order. Job: RocksDB,"
+                + " parallelism %d, out-of-orderness %d s, idle timeout %d s, checkpoint interval %d ms during the storm."
+                + " Delay messages: one RocketMQ 5 timer message per order, a push consumer (2 threads) reads the order"
+                + " and closes it if still pending.%n%n", s.orders(), s.unpaidOrders(), s.payWindow().toSeconds(),
+                size.parallelism(), size.outOfOrderness().toSeconds(), size.idleTimeout().toSeconds(),
+                s.checkpointInterval().toMillis()));
+        md.append("| contender | correct | closes | last close after the last deadline (ms) | lateness p50 / p99 / max (ms)"
+                + " | statements / close | rows read / close | buffer pages / close | harness setup (ms) |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (DeadlineStorm.Result r : storm) {
+            DbWork w = r.dbWork();
+            md.append(String.format("| %s | %s | %,d/%,d | %s | %s | %.2f | %.2f | %.1f | %,d |%n", r.contender(),
+                    r.correct() ? "yes" : "NO (" + r.wrongCount() + " wrong)", r.closes(), r.expectedCloses(),
+                    r.lastCloseAfterDeadlineMs() < 0 ? "not all closed" : String.format("%,d", r.lastCloseAfterDeadlineMs()),
+                    lateness(r.lateness()), w.per(r.closes(), w.statements()), w.per(r.closes(), w.rowsRead()),
+                    w.per(r.closes(), w.bufferPages()), r.setupMillis()));
+        }
+        md.append("\n");
+        for (DeadlineStorm.Result r : storm) {
+            if (r.contender().equals(Contenders.JOB_ROCKSDB)) {
+                md.append("Job checkpoints while the storm fired (completed after the first deadline, triggered before"
+                        + " the last close was seen): ").append(checkpoints(r.stormCheckpoints()))
+                        .append("; before the storm (after the harness finished): ").append(checkpoints(r.earlierCheckpoints()))
+                        .append(".\n\n");
+            }
+        }
+        DeadlineStorm.Result job = stormResult(Contenders.JOB_ROCKSDB);
+        DeadlineStorm.Result delay = stormResult(Contenders.DELAY);
+        if (job != null && delay != null && job.lastCloseAfterDeadlineMs() > 0 && delay.lastCloseAfterDeadlineMs() > 0) {
+            md.append(String.format("Last close, delay messages / job: **%.1f×** (%,d ms vs %,d ms after the last deadline;"
+                    + " the job's includes its %d s out-of-orderness bound).%n%n", (double) delay.lastCloseAfterDeadlineMs()
+                    / job.lastCloseAfterDeadlineMs(), delay.lastCloseAfterDeadlineMs(), job.lastCloseAfterDeadlineMs(),
+                    size.outOfOrderness().toSeconds()));
+        }
+        return md.toString();
+    }
+
+    private DeadlineStorm.Result stormResult(String contender) {
+        return storm.stream().filter(r -> r.contender().equals(contender)).findFirst().orElse(null);
+    }
+
+    private static String checkpoints(List<StormJob.Checkpoint> checkpoints) {
+        if (checkpoints.isEmpty()) {
+            return "none";
+        }
+        long[] durations = checkpoints.stream().mapToLong(StormJob.Checkpoint::durationMs).sorted().toArray();
+        return String.format("%d, duration median %,d ms, max %,d ms", durations.length, durations[durations.length / 2],
+                durations[durations.length - 1]);
+    }
+
     private static String lateness(LatenessStats stats) {
         return stats.count() == 0 ? "–" : stats.p50Ms() + " / " + stats.p99Ms() + " / " + stats.maxMs();
     }
@@ -127,7 +191,17 @@ final class Report {
                 + System.getProperty("java.vm.name") + "), " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + ". Flink 2.3.0 MiniCluster in this JVM, parallelism "
                 + size.parallelism() + "; RocketMQ 5.3.3 name server and broker in child JVMs; PostgreSQL 17.6 (embedded)"
-                + "; all on the same machine.\n";
+                + "; all on the same machine. Load average at the end (1, 5, 15 min): " + loadAverage() + ".\n";
+    }
+
+    /** Other work on the machine skews every figure; the file says how busy it was. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private String parameters() {
@@ -188,6 +262,31 @@ final class Report {
             runs.addSeries("raw lite-pull consumer", names, Arrays.stream(rawConsumer.values()).boxed().toList());
             runs.addSeries("job, broker to PostgreSQL", names, Arrays.stream(endToEnd.values()).boxed().toList());
             md.append(save(runs, directory, base + "-e2e.png", "End to end vs raw consumer"));
+        }
+        if (!storm.isEmpty()) {
+            XYChart closes = new XYChartBuilder().width(800).height(450)
+                    .title("Deadline storm: closes after the first deadline (" + String.format("%,d", size.storm().orders())
+                            + " orders)")
+                    .xAxisTitle("seconds after the first deadline (closed_at)").yAxisTitle("orders closed").build();
+            for (DeadlineStorm.Result r : storm) {
+                long[] sorted = r.closedAfterFirstDeadlineMillis().clone();
+                Arrays.sort(sorted);
+                if (sorted.length == 0) {
+                    continue;
+                }
+                // At most ~1000 points per series: the chart is a cumulative count, not a table.
+                int step = Math.max(1, sorted.length / 1000);
+                List<Double> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                for (int i = 0; i < sorted.length; i += step) {
+                    x.add(sorted[i] / 1000.0);
+                    y.add(i + 1.0);
+                }
+                x.add(sorted[sorted.length - 1] / 1000.0);
+                y.add((double) sorted.length);
+                closes.addSeries(r.contender(), x, y).setMarker(SeriesMarkers.NONE);
+            }
+            md.append(save(closes, directory, base + "-storm.png", "Deadline storm"));
         }
         if (!live.isEmpty()) {
             XYChart cdf = new XYChartBuilder().width(800).height(450).title("Close lateness (closed_at − deadline)")

@@ -9,11 +9,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Keeps the benchmark harness from rotting: each contender runs the smoke size of the live run
  * against a real broker and PostgreSQL, and must close every unpaid order and no other (every
- * order row ends in the status the simulated services' history demands). Not about speed.
+ * order row ends in the status the simulated services' history demands). The deadline storm's
+ * smoke size runs for the job and for delay messages: every unpaid order of the burst closed, no
+ * paid one. Not about speed.
  */
 class ContendersSmokeTest {
 
@@ -62,5 +65,24 @@ class ContendersSmokeTest {
         }
         assertThat(result.mismatches()).as("orders in the wrong final status").isEmpty();
         assertThat(result.closes()).isEqualTo(result.expectedCloses());
+    }
+
+    @ParameterizedTest(name = "storm {0}")
+    @ValueSource(strings = {Contenders.JOB_ROCKSDB, Contenders.DELAY})
+    void deadlineStormClosesEveryUnpaidOrderAndNoPaidOne(String contender) throws Exception {
+        DeadlineStorm.Result result = new DeadlineStorm(rocketMq, database, BenchSize.SMOKE).run(contender);
+
+        assertThat(result.wrong()).as("storm orders in the wrong final status").isEmpty();
+        assertThat(result.wrongCount()).isZero();
+        assertThat(result.expectedCloses()).isEqualTo(BenchSize.SMOKE.storm().orders() / 10);
+        assertThat(result.closes()).isEqualTo(result.expectedCloses());
+        assertThat(result.lastCloseObservedAt()).as("the last close was seen in the database").isPositive();
+        assertThat(result.lateness().count()).isEqualTo(result.expectedCloses());
+        if (contender.equals(Contenders.JOB_ROCKSDB)) {
+            // The broker's timer wheel has 1 s slots and may deliver early; the job must never close early.
+            assertThat(result.lateness().minMs()).as("no order closed before its deadline").isNotNegative();
+            assertThat(result.earlierCheckpoints().size() + result.stormCheckpoints().size())
+                    .as("checkpoint statistics read from the job's REST API").isPositive();
+        }
     }
 }

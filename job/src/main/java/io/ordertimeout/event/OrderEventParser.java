@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Parses and validates one message of the event contract (DESIGN.md §2). Never throws for bad
@@ -74,6 +76,7 @@ public final class OrderEventParser implements Serializable {
 
     // ObjectMapper is thread-safe once configured; transient because it is not serializable.
     private transient ObjectMapper mapper;
+    private transient ValidEventFastPath validEvents;
 
     /** A parser with the limits of the schema in {@code sql/}. */
     public OrderEventParser() {
@@ -85,23 +88,32 @@ public final class OrderEventParser implements Serializable {
     }
 
     public OrderMessage parse(byte[] payload, String sourcePosition, long now) {
+        return parse(payload, () -> sourcePosition, now);
+    }
+
+    /**
+     * @param sourcePosition asked only for a dead letter: building the position text for every
+     *     message was measurable on the source's hot path
+     */
+    public OrderMessage parse(byte[] payload, Supplier<String> sourcePosition, long now) {
         List<String> dropped = new ArrayList<>(0);
         OrderEvent event;
         try {
             event = parseOrThrow(payload, dropped);
         } catch (InvalidEventException e) {
-            return OrderMessage.invalid(deadLetter(payload, sourcePosition, e.getMessage(), now));
+            return OrderMessage.invalid(deadLetter(payload, sourcePosition.get(), e.getMessage(), now));
         } catch (RuntimeException e) {
             // A bug or a library surprise on one message must not fail the job (it would fail again
             // on the same message after every restart).
-            return OrderMessage.invalid(deadLetter(payload, sourcePosition, "could not be parsed: " + e, now));
+            return OrderMessage.invalid(deadLetter(payload, sourcePosition.get(), "could not be parsed: " + e, now));
         }
         if (dropped.isEmpty()) {
             return OrderMessage.valid(event);
         }
         List<DeadLetter> deadLetters = new ArrayList<>(dropped.size());
+        String position = sourcePosition.get();
         for (String reason : dropped) {
-            deadLetters.add(deadLetter(payload, sourcePosition, reason, now));
+            deadLetters.add(deadLetter(payload, position, reason, now));
         }
         return OrderMessage.withDroppedFields(event, deadLetters);
     }
@@ -119,7 +131,21 @@ public final class OrderEventParser implements Serializable {
             throw new InvalidEventException(
                     "message of " + payload.length + " bytes is larger than " + MAX_MESSAGE_BYTES + " bytes");
         }
-        JsonNode root = readJson(withoutByteOrderMark(strictUtf8(payload)));
+        boolean ascii = isPlainAscii(payload);
+        if (ascii) {
+            OrderEvent valid = validEvents().readOrNull(mapper().getFactory(), payload);
+            if (valid != null) {
+                return valid;
+            }
+        }
+        return parseTree(payload, ascii, dropped);
+    }
+
+    /** The tree path, which reads every message and words every reason; see {@link ValidEventFastPath}. */
+    OrderEvent parseTree(byte[] payload, boolean ascii, List<String> dropped) throws InvalidEventException {
+        JsonNode root = ascii
+                ? readJson(payload)
+                : readJson(withoutByteOrderMark(strictUtf8(payload)));
         if (!root.isObject()) {
             throw new InvalidEventException("not a JSON object but " + describe(root));
         }
@@ -153,6 +179,26 @@ public final class OrderEventParser implements Serializable {
         }
     }
 
+    /**
+     * ASCII is valid UTF-8 and has no byte order mark, so such a payload can go to Jackson as bytes,
+     * without decoding it into a String first (a second pass over every message). Not when one of
+     * the first four bytes is 0: Jackson would then guess UTF-16 or UTF-32 from the zero bytes,
+     * whereas the String path reads them as the control characters they are.
+     */
+    static boolean isPlainAscii(byte[] payload) {
+        for (int i = 0; i < Math.min(4, payload.length); i++) {
+            if (payload[i] == 0) {
+                return false;
+            }
+        }
+        for (byte b : payload) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String withoutByteOrderMark(String text) {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
@@ -161,13 +207,33 @@ public final class OrderEventParser implements Serializable {
         if (text.isBlank()) {
             throw new InvalidEventException("empty message (only whitespace)");
         }
+        return readTree(text, null);
+    }
+
+    /** @param ascii a payload {@link #isPlainAscii} accepted */
+    private JsonNode readJson(byte[] ascii) throws InvalidEventException {
+        boolean blank = true;
+        for (int i = 0; i < ascii.length && blank; i++) {
+            blank = Character.isWhitespace(ascii[i]);
+        }
+        if (blank) {
+            throw new InvalidEventException("empty message (only whitespace)");
+        }
+        return readTree(null, ascii);
+    }
+
+    /** Reads one of text or bytes; the same reasons for both. */
+    private JsonNode readTree(String text, byte[] bytes) throws InvalidEventException {
         try {
-            return mapper().readTree(text);
+            return text != null ? mapper().readTree(text) : mapper().readTree(bytes);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new InvalidEventException("malformed JSON"
                     + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
                     + ": " + e.getOriginalMessage().replace(REDACTED_SOURCE, ""));
+        } catch (IOException e) {
+            // Only JsonProcessingException is possible on an in-memory array; kept for the signature.
+            throw new InvalidEventException("malformed JSON: " + e);
         } catch (RuntimeException e) {
             // Jackson reports most problems as JsonProcessingException; anything else is still
             // about this message only and must not fail the job.
@@ -241,7 +307,11 @@ public final class OrderEventParser implements Serializable {
         return EARLIEST_OCCURRED_AT + ".." + LATEST_OCCURRED_AT;
     }
 
-    private static Instant isoInstant(String text) throws InvalidEventException {
+    static Instant isoInstant(String text) throws InvalidEventException {
+        Instant common = IsoInstantFastPath.parseOrNull(text);
+        if (common != null) {
+            return common;
+        }
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException notAnInstant) {
@@ -325,15 +395,41 @@ public final class OrderEventParser implements Serializable {
 
     private static String currency(JsonNode root, List<String> dropped) {
         String currency = optionalText(root, "currency", 3, dropped);
-        if (currency != null && !currency.matches("[A-Za-z]{3}")) {
+        if (currency != null && !isThreeAsciiLetters(currency)) {
             dropped.add(droppedReason("currency", "'" + currency + "' is not 3 letters"));
             return null;
         }
         return currency;
     }
 
+    /** {@code text.matches("[A-Za-z]{3}")} without compiling a regular expression per event. */
+    static boolean isThreeAsciiLetters(String text) {
+        if (text.length() != 3) {
+            return false;
+        }
+        for (int i = 0; i < 3; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String droppedReason(String field, String problem) {
         return "field " + field + " dropped: " + problem;
+    }
+
+    /** The factory with this parser's limits and duplicate detection (for the fast path's test). */
+    JsonFactory jsonFactory() {
+        return mapper().getFactory();
+    }
+
+    private ValidEventFastPath validEvents() {
+        if (validEvents == null) {
+            validEvents = new ValidEventFastPath(limits);
+        }
+        return validEvents;
     }
 
     private ObjectMapper mapper() {

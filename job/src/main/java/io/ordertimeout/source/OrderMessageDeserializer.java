@@ -40,7 +40,7 @@ public class OrderMessageDeserializer implements RocketMqDeserializationSchema<O
 
     @Override
     public void deserialize(MessageExt message, Collector<OrderMessage> out) {
-        OrderMessage parsed = parser.parse(message.getBody(), position(message), System.currentTimeMillis());
+        OrderMessage parsed = parser.parse(message.getBody(), () -> position(message), System.currentTimeMillis());
         if (parsed.isValid()) {
             long storeTime = message.getStoreTimestamp();
             parsed.brokerStoreTime = storeTime;
