@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@link #pause()} and {@link #resume()} send SIGSTOP/SIGCONT to the postmaster and all its
  * backends, so open connections hang as on a frozen host.
  */
-public final class EmbeddedPostgresDatabase implements TestDatabase {
+public final class EmbeddedPostgresDatabase implements FaultInjectableDatabase {
 
     public static final String DATABASE = "order_timeout";
 
@@ -110,7 +110,8 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
                 .start();
     }
 
-    /** Fault: stops the server (fast shutdown: open connections are cut); the data stays. */
+    /** Fast shutdown: open connections are cut; the data stays. */
+    @Override
     public synchronized void stopServer() {
         if (postgres == null) {
             return;
@@ -126,7 +127,7 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
         LOG.info("PostgreSQL on port {} stopped in {} ms", port, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
-    /** Starts the server again after {@link #stopServer()}, on the same data directory and port. */
+    @Override
     public synchronized void startServer() {
         if (postgres != null) {
             return;
@@ -145,12 +146,13 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
         return postgres != null;
     }
 
-    /** Fault: freezes the postmaster and every backend (SIGSTOP); {@link #resume()} thaws them. */
+    /** Freezes the postmaster and every backend. */
+    @Override
     public synchronized void pause() {
         signalServerProcesses("STOP");
     }
 
-    /** Sends SIGCONT to the processes {@link #pause()} stopped. */
+    @Override
     public synchronized void resume() {
         signalServerProcesses("CONT");
     }
@@ -160,11 +162,8 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
             throw new IllegalStateException("PostgreSQL is stopped");
         }
         ProcessHandle postmaster = postmaster();
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("kill", "-" + signal,
-                String.valueOf(postmaster.pid())));
-        postmaster.descendants().forEach(child -> command.add(String.valueOf(child.pid())));
-        runKill(command, postmaster);
-        LOG.info("PostgreSQL on port {}: SIG{} sent to {} processes", port, signal, command.size() - 2);
+        int signalled = ProcessSignals.send(signal, postmaster, postmaster.descendants().toList());
+        LOG.info("PostgreSQL on port {}: SIG{} sent to the postmaster and {} backends", port, signal, signalled);
     }
 
     /** zonky starts the server through {@code pg_ctl start}: the postmaster's pid is in postmaster.pid. */
@@ -175,22 +174,6 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
             return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("No postmaster with pid " + pid));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + pidFile, e);
-        }
-    }
-
-    private static void runKill(java.util.List<String> command, ProcessHandle postmaster) {
-        try {
-            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            // A backend may exit between listing and signalling: only the postmaster must be there.
-            if (kill.waitFor() != 0 && !postmaster.isAlive()) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while signalling PostgreSQL", e);
         }
     }
 
