@@ -119,9 +119,26 @@ public final class FlinkTestCluster implements AutoCloseable {
                 () -> rest.completedCheckpoints(jobId) >= count);
     }
 
-    /** The latest completed checkpoint of a job (retained on cancel by this cluster's config). */
+    /**
+     * The latest completed checkpoint of a job (retained on cancel by this cluster's config), once
+     * its {@code _metadata} is on disk. The REST API caches checkpoint statistics, so right after a
+     * new checkpoint it can still name the one that checkpoint subsumed and deleted; this waits
+     * until the path it names exists.
+     */
     public Optional<String> latestCompletedCheckpoint(String jobId) {
-        return rest.latestCompletedCheckpointPath(jobId);
+        if (rest.latestCompletedCheckpointPath(jobId).isEmpty()) {
+            return Optional.empty();
+        }
+        String[] existing = new String[1];
+        await("the latest checkpoint of job " + jobId + " on disk", Duration.ofSeconds(30), () -> {
+            Optional<String> path = rest.latestCompletedCheckpointPath(jobId);
+            if (path.isPresent() && Files.exists(Path.of(URI.create(path.get())).resolve("_metadata"))) {
+                existing[0] = path.get();
+                return true;
+            }
+            return false;
+        });
+        return Optional.of(existing[0]);
     }
 
     /** Process ids of the running TaskManagers by index (indexes are never reused). */
@@ -278,6 +295,8 @@ public final class FlinkTestCluster implements AutoCloseable {
         config.put("heartbeat.timeout", "10000");
         // numRestarts and other metrics on REST are at most 1 s old.
         config.put("metrics.fetcher.update-interval", "1000");
+        // Checkpoint statistics on REST at most 200 ms old (default: web.refresh-interval, 3 s).
+        config.put("rest.cache.checkpoint-statistics.timeout", "200 ms");
         config.putAll(settings.configuration);
         return config;
     }
