@@ -216,8 +216,13 @@ public final class FaultCampaign {
             switch (kind) {
                 case TASK_MANAGER_KILL -> {
                     int victim = cluster.taskManagerPids().keySet().iterator().next();
+                    int registered = cluster.rest().registeredTaskManagers();
                     started = Instant.now();
                     cluster.killTaskManager(victim);
+                    // The replacement comes once the JobManager has noticed the loss (heartbeat
+                    // timeout), as a new pod or host would; startTaskManager counts registrations.
+                    cluster.await("the JobManager to notice TaskManager " + victim + " is gone", RECOVERY_TIMEOUT,
+                            () -> cluster.rest().registeredTaskManagers() < registered);
                     int replacement = cluster.startTaskManager();
                     detail = "TaskManager " + victim + " killed (-9), TaskManager " + replacement + " started";
                 }
