@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -pl faults -am package -DskipTests
-JOB_JAR="$(ls job/target/order-timeout-job-*-flink.jar | head -1)"
+JOB_JAR="$PWD/$(ls job/target/order-timeout-job-*-flink.jar | head -1)"
 exec java -Xmx512m \
   -Dlog4j.configurationFile=log4j2-campaign.properties \
   -Dorder-timeout.job-jar="$JOB_JAR" \

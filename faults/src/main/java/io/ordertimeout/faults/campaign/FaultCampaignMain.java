@@ -9,7 +9,7 @@ public final class FaultCampaignMain {
     private FaultCampaignMain() {}
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of(System.getProperty("order-timeout.job-jar", ""));
+        Path jar = Path.of(System.getProperty("order-timeout.job-jar", "")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No job jar at '" + jar + "' (system property order-timeout.job-jar)");
         }
