@@ -1,6 +1,7 @@
 package io.ordertimeout.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ordertimeout.classloading.UserCodeClassLoaderRelease;
 import io.ordertimeout.event.DeadLetter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,8 @@ public final class TransactionalJdbcWriter<IN, OUT> extends AbstractStreamOperat
         undecided = new ArrayList<>();
         connections = new SimpleJdbcConnectionProvider(connectionOptions);
         taskName = getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
+        // Every job has this writer: it registers what the job undoes when its class loader is released.
+        UserCodeClassLoaderRelease.register(getRuntimeContext());
     }
 
     @Override

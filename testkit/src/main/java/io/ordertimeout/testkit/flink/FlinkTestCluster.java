@@ -55,6 +55,7 @@ public final class FlinkTestCluster implements AutoCloseable {
     private FlinkRestApi rest;
     private FlinkCli cli;
     private ChildJvm jobManager;
+    private ChildJvm zooKeeper;
     private int jobManagerStarts;
     private int taskManagerStarts;
     private boolean closed;
@@ -156,6 +157,29 @@ public final class FlinkTestCluster implements AutoCloseable {
         return jobManager.pid();
     }
 
+    /**
+     * {@code kill -9} of the JobManager. With {@link Builder#highAvailability() HA}, a JobManager
+     * {@link #startJobManager() started} after it recovers the running jobs from ZooKeeper and
+     * their latest checkpoints; without it, the jobs are gone.
+     */
+    public void killJobManager() {
+        jobManager.kill();
+        LOG.info("Killed JobManager {} (pid {})", jobManagerStarts, jobManager.pid());
+    }
+
+    /** Starts a new JobManager (after {@link #killJobManager()}) and returns once its REST API answers. */
+    public void startJobManager() {
+        if (jobManager != null && jobManager.isAlive()) {
+            throw new IllegalStateException("The JobManager (pid " + jobManager.pid() + ") still runs");
+        }
+        launchJobManager();
+    }
+
+    /** Whether the cluster runs with ZooKeeper HA ({@link Builder#highAvailability()}). */
+    public boolean highAvailability() {
+        return settings.highAvailability;
+    }
+
     /** {@code kill -9} of a TaskManager, as when its host dies; returns once the process is gone. */
     public void killTaskManager(int index) {
         ChildJvm taskManager = taskManagers.get(index);
@@ -207,10 +231,14 @@ public final class FlinkTestCluster implements AutoCloseable {
         long startNanos = System.nanoTime();
         int restPort = freePort();
         Map<String, String> config = configuration(restPort);
+        if (settings.highAvailability) {
+            config.putAll(startZooKeeper());
+            config.putAll(settings.configuration);
+        }
         writeConfigFiles(config);
         rest = new FlinkRestApi(URI.create("http://127.0.0.1:" + restPort + "/"));
         cli = new FlinkCli(files, classPath);
-        startJobManager();
+        launchJobManager();
         for (int i = 0; i < settings.taskManagers; i++) {
             launchTaskManager();
         }
@@ -222,7 +250,57 @@ public final class FlinkTestCluster implements AutoCloseable {
         return this;
     }
 
-    private void startJobManager() {
+    /**
+     * A one-node ZooKeeper in a child JVM: Flink's own {@code FlinkZooKeeperQuorumPeer} (what
+     * {@code bin/start-zookeeper-quorum.sh} runs) with the ZooKeeper server shaded into
+     * flink-shaded-zookeeper-3, so no other ZooKeeper is needed. Returns the HA settings.
+     */
+    private Map<String, String> startZooKeeper() {
+        int clientPort = freePort();
+        Path directory = files.home().resolve("zookeeper");
+        Path config = directory.resolve("zoo.cfg");
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(config, String.join("\n",
+                    "tickTime=1000",
+                    "initLimit=10",
+                    "syncLimit=5",
+                    "dataDir=" + directory.resolve("data"),
+                    "clientPort=" + clientPort,
+                    "clientPortAddress=127.0.0.1",
+                    "admin.enableServer=false",
+                    "server.1=127.0.0.1:" + freePort() + ":" + freePort(),
+                    ""), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + config, e);
+        }
+        zooKeeper = ChildJvm.start("zookeeper", jvmOptions("zookeeper", "-Xms64m", "-Xmx128m"), classPath,
+                files.launcher(), "org.apache.flink.runtime.zookeeper.FlinkZooKeeperQuorumPeer",
+                List.of("--zkConfigFile", config.toString(), "--peerId", "1"), Map.of(), files.home(),
+                files.logs().resolve("zookeeper.out"));
+        await("ZooKeeper to listen on 127.0.0.1:" + clientPort, STARTUP_TIMEOUT, () -> {
+            if (!zooKeeper.isAlive()) {
+                throw new IllegalStateException("ZooKeeper exited:\n" + zooKeeper.outputTail(40));
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", clientPort), 500);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        Map<String, String> ha = new LinkedHashMap<>();
+        ha.put("high-availability.type", "zookeeper");
+        ha.put("high-availability.zookeeper.quorum", "127.0.0.1:" + clientPort);
+        ha.put("high-availability.storageDir", files.home().resolve("ha").toUri().toString());
+        ha.put("high-availability.cluster-id", "/flink-test-cluster");
+        // A killed JobManager's leadership ends with its ZooKeeper session: seconds, not the default minute.
+        ha.put("high-availability.zookeeper.client.session-timeout", "6000");
+        ha.put("high-availability.zookeeper.client.connection-timeout", "5000");
+        return ha;
+    }
+
+    private void launchJobManager() {
         jobManagerStarts++;
         String name = "jobmanager-" + jobManagerStarts;
         List<String> jvmOptions = jvmOptions(name, "-Xms256m", "-Xmx256m", "-XX:MaxMetaspaceSize=192m");
@@ -242,11 +320,18 @@ public final class FlinkTestCluster implements AutoCloseable {
         // bin/taskmanager.sh derives (BashJavaUtils) from the memory sizes in configuration().
         List<String> jvmOptions = jvmOptions(name, "-Xms384m", "-Xmx384m", "-XX:MaxDirectMemorySize=192m",
                 "-XX:MaxMetaspaceSize=256m");
+        jvmOptions.addAll(settings.taskManagerJvmOptions);
         ChildJvm taskManager = ChildJvm.start(name, jvmOptions, classPath, files.launcher(), TASK_MANAGER_MAIN,
                 List.of("--configDir", files.conf().toString(), "-Dtaskmanager.resource-id=" + name),
-                Map.of("FLINK_CONF_DIR", files.conf().toString()), files.home(), taskManagerOutput(index));
+                taskManagerEnvironment(), files.home(), taskManagerOutput(index));
         taskManagers.put(index, taskManager);
         return index;
+    }
+
+    private Map<String, String> taskManagerEnvironment() {
+        Map<String, String> environment = new LinkedHashMap<>(settings.taskManagerEnvironment);
+        environment.put("FLINK_CONF_DIR", files.conf().toString());
+        return environment;
     }
 
     private List<String> jvmOptions(String name, String... memory) {
@@ -355,6 +440,9 @@ public final class FlinkTestCluster implements AutoCloseable {
         if (jobManager != null) {
             jobManager.stop(GRACEFUL_STOP_TIMEOUT);
         }
+        if (zooKeeper != null) {
+            zooKeeper.stop(GRACEFUL_STOP_TIMEOUT);
+        }
         if (Boolean.getBoolean(KEEP_FILES_PROPERTY)) {
             LOG.info("Flink cluster stopped; files kept in {}", files.home());
             return;
@@ -393,8 +481,22 @@ public final class FlinkTestCluster implements AutoCloseable {
         private int slotsPerTaskManager = 1;
         private boolean highAvailability;
         private final Map<String, String> configuration = new LinkedHashMap<>();
+        private final Map<String, String> taskManagerEnvironment = new LinkedHashMap<>();
+        private final List<String> taskManagerJvmOptions = new ArrayList<>();
 
         private Builder() {}
+
+        /** A JVM option of every TaskManager process (as {@code env.java.opts.taskmanager}). */
+        public Builder taskManagerJvmOption(String option) {
+            taskManagerJvmOptions.add(option);
+            return this;
+        }
+
+        /** An environment variable of every TaskManager process (as {@code containerized.taskmanager.env.*}). */
+        public Builder taskManagerEnvironment(String name, String value) {
+            taskManagerEnvironment.put(name, value);
+            return this;
+        }
 
         public Builder taskManagers(int count) {
             if (count < 0) {
@@ -409,6 +511,15 @@ public final class FlinkTestCluster implements AutoCloseable {
                 throw new IllegalArgumentException("slotsPerTaskManager must be >= 1, got " + slots);
             }
             this.slotsPerTaskManager = slots;
+            return this;
+        }
+
+        /**
+         * JobManager high availability with a real ZooKeeper (one node, a child JVM): a killed
+         * JobManager can be {@link FlinkTestCluster#startJobManager() restarted} and recovers the jobs.
+         */
+        public Builder highAvailability() {
+            this.highAvailability = true;
             return this;
         }
 

@@ -23,12 +23,15 @@ import org.slf4j.LoggerFactory;
 @Internal
 public final class RocketMqClientLogForwarder extends AppenderBase<ILoggingEvent> {
 
+    static final String LITE_PULL_CONSUMER = "org.apache.rocketmq.client.impl.consumer.DefaultLitePullConsumerImpl";
+    static final String FAILED_PULL = "An error occurred in pull message process.";
+
     @Override
     protected void append(ILoggingEvent event) {
         Logger logger = LoggerFactory.getLogger(event.getLoggerName());
         Throwable error = throwableOf(event.getThrowableProxy());
         String message = event.getFormattedMessage();
-        int level = event.getLevel().toInt();
+        int level = levelFor(event.getLoggerName(), event.getLevel().toInt(), event.getMessage());
         if (level >= Level.ERROR_INT) {
             logger.error(message, error);
         } else if (level >= Level.WARN_INT) {
@@ -40,6 +43,20 @@ public final class RocketMqClientLogForwarder extends AppenderBase<ILoggingEvent
         } else {
             logger.trace(message, error);
         }
+    }
+
+    /**
+     * The event's level, except that a failed pull of the lite pull consumer is a warning: the
+     * client retries it by itself, and shutting a consumer down aborts its in-flight long polls
+     * (the broker holds them up to 20 s, a limit the lite pull consumer does not let us lower), so
+     * every stop and cancel of a job logged them as errors (issue 9). An outage still shows, as
+     * warnings, and in the source's lag and liveness.
+     */
+    static int levelFor(String loggerName, int level, String message) {
+        if (level >= Level.ERROR_INT && LITE_PULL_CONSUMER.equals(loggerName) && FAILED_PULL.equals(message)) {
+            return Level.WARN_INT;
+        }
+        return level;
     }
 
     private static Throwable throwableOf(IThrowableProxy proxy) {

@@ -265,6 +265,12 @@ public final class RocketMqSplitReader implements SplitReader<QueueElement, Rock
     @Override
     public void close() {
         commitRequestedOffsets();
+        // Paused queues are not pulled. Without this, pulls the consumer had already scheduled ran
+        // after shutdown() on the closed connection and logged "An error occurred in pull message
+        // process" (ERROR) at every stop and cancel (issue 9).
+        if (!assigned.isEmpty()) {
+            consumer.pause(assigned.keySet());
+        }
         consumer.shutdown();
         metadata.close();
     }
