@@ -35,7 +35,7 @@ public record CampaignSettings(
 
     /** The kinds in the order the full campaign cycles through them. */
     static final List<FaultKind> CYCLE = List.of(FaultKind.TASK_MANAGER_KILL, FaultKind.DATABASE_STOP,
-            FaultKind.RESCALE, FaultKind.BROKER_KILL, FaultKind.DATABASE_PAUSE, FaultKind.CANCEL_RESUME,
+            FaultKind.RESCALE, FaultKind.BROKER_KILL, FaultKind.JOB_MANAGER_KILL, FaultKind.DATABASE_PAUSE, FaultKind.CANCEL_RESUME,
             FaultKind.DOWNTIME);
 
     public static CampaignSettings fromArgs(String[] args, Path jobJar, Path resultsDirectory) {
