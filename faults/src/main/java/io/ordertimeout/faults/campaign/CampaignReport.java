@@ -20,7 +20,8 @@ final class CampaignReport {
     static Path write(CampaignResult result, Path directory) throws IOException {
         Files.createDirectories(directory);
         String date = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm").withZone(ZoneOffset.UTC).format(result.started());
-        Path file = directory.resolve(date + "-" + result.settings().faults().size() + "faults.md");
+        String database = "postgres".equals(result.settings().database()) ? "" : "-" + result.settings().database();
+        Path file = directory.resolve(date + "-" + result.settings().faults().size() + "faults" + database + ".md");
         Files.writeString(file, markdown(result), StandardCharsets.UTF_8);
         return file;
     }
