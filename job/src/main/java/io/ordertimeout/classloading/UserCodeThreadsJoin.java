@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * from the task threads that started the clients). The job's tasks have ended when this runs, so
  * what is left is what the libraries left. The JDK's own threads (the "system" thread group, e.g.
  * the process reaper a child process of the task started) are not waited for: they outlive any
- * job by design. Runs in the TaskManager's main thread, hence the bound.
+ * job by design. It blocks the TaskManager thread that releases the class loader, hence the bound;
+ * measured: 1.6 to 2.2 s per ended job (Netty's 2 s quiet period).
  */
 final class UserCodeThreadsJoin implements Runnable {
 

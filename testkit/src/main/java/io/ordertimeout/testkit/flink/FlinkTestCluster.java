@@ -297,6 +297,8 @@ public final class FlinkTestCluster implements AutoCloseable {
         // A killed JobManager's leadership ends with its ZooKeeper session: seconds, not the default minute.
         ha.put("high-availability.zookeeper.client.session-timeout", "6000");
         ha.put("high-availability.zookeeper.client.connection-timeout", "5000");
+        // No JAAS configuration here: without this every process logs "Authentication failed" (ERROR).
+        ha.put("zookeeper.sasl.disable", "true");
         return ha;
     }
 

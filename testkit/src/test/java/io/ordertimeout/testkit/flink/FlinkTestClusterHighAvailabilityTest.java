@@ -31,6 +31,10 @@ class FlinkTestClusterHighAvailabilityTest {
                     () -> cluster.rest().registeredTaskManagers() == 1 && cluster.rest().availableSlots() == 1);
             assertThat(cluster.taskManagerPids()).containsEntry(1, taskManager);
             assertThat(cluster.jobManagerLog()).exists().content().contains("was granted leadership");
+            for (int index : cluster.taskManagerPids().keySet()) {
+                assertThat(cluster.taskManagerLog(index)).content().doesNotContain(" ERROR ");
+            }
+            assertThat(cluster.jobManagerLog()).content().doesNotContain(" ERROR ");
         }
     }
 }

@@ -25,6 +25,8 @@ public final class RocketMqClientLogForwarder extends AppenderBase<ILoggingEvent
 
     static final String LITE_PULL_CONSUMER = "org.apache.rocketmq.client.impl.consumer.DefaultLitePullConsumerImpl";
     static final String FAILED_PULL = "An error occurred in pull message process.";
+    static final String CLIENT_INSTANCE = "org.apache.rocketmq.client.impl.factory.MQClientInstance";
+    static final String FAILED_ROUTE_UPDATE = "updateTopicRouteInfoFromNameServer Exception";
 
     @Override
     protected void append(ILoggingEvent event) {
@@ -46,14 +48,21 @@ public final class RocketMqClientLogForwarder extends AppenderBase<ILoggingEvent
     }
 
     /**
-     * The event's level, except that a failed pull of the lite pull consumer is a warning: the
-     * client retries it by itself, and shutting a consumer down aborts its in-flight long polls
-     * (the broker holds them up to 20 s, a limit the lite pull consumer does not let us lower), so
-     * every stop and cancel of a job logged them as errors (issue 9). An outage still shows, as
-     * warnings, and in the source's lag and liveness.
+     * The event's level, except that two failures the client retries by itself are warnings:
+     * <ul>
+     *   <li>a failed pull of the lite pull consumer: shutting a consumer down aborts its in-flight
+     *       long polls (the broker holds them up to 20 s, a limit the lite pull consumer does not
+     *       let us lower), so every stop and cancel of a job logged them as errors (issue 9);
+     *   <li>a failed route update: the client refreshes routes every 30 s and keeps the ones it
+     *       has; {@code MQClientInstance.shutdown()} closes its connections without waiting for an
+     *       update in flight (seen once at a stop under heavy load).
+     * </ul>
+     * An outage still shows, as warnings, and in the source's lag and liveness.
      */
     static int levelFor(String loggerName, int level, String message) {
-        if (level >= Level.ERROR_INT && LITE_PULL_CONSUMER.equals(loggerName) && FAILED_PULL.equals(message)) {
+        if (level >= Level.ERROR_INT
+                && (LITE_PULL_CONSUMER.equals(loggerName) && FAILED_PULL.equals(message)
+                        || CLIENT_INSTANCE.equals(loggerName) && FAILED_ROUTE_UPDATE.equals(message))) {
             return Level.WARN_INT;
         }
         return level;

@@ -15,11 +15,19 @@ class RocketMqClientLogForwarderTest {
     }
 
     @Test
+    void aFailedRouteUpdateIsAWarning() {
+        assertThat(RocketMqClientLogForwarder.levelFor(RocketMqClientLogForwarder.CLIENT_INSTANCE,
+                Level.ERROR_INT, RocketMqClientLogForwarder.FAILED_ROUTE_UPDATE)).isEqualTo(Level.WARN_INT);
+    }
+
+    @Test
     void otherErrorsStayErrors() {
         assertThat(RocketMqClientLogForwarder.levelFor(RocketMqClientLogForwarder.LITE_PULL_CONSUMER,
                 Level.ERROR_INT, "Something else failed")).isEqualTo(Level.ERROR_INT);
         assertThat(RocketMqClientLogForwarder.levelFor("org.apache.rocketmq.client.impl.MQClientAPIImpl",
                 Level.ERROR_INT, RocketMqClientLogForwarder.FAILED_PULL)).isEqualTo(Level.ERROR_INT);
+        assertThat(RocketMqClientLogForwarder.levelFor(RocketMqClientLogForwarder.CLIENT_INSTANCE,
+                Level.ERROR_INT, "Something else failed")).isEqualTo(Level.ERROR_INT);
         assertThat(RocketMqClientLogForwarder.levelFor(RocketMqClientLogForwarder.LITE_PULL_CONSUMER,
                 Level.INFO_INT, "the consumer [group] shutdown OK")).isEqualTo(Level.INFO_INT);
     }
