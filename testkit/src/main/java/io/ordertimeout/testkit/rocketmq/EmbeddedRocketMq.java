@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>Both servers bind 127.0.0.1 ({@code bindAddress}, a setting of RocketMQ's Netty server config
  * that both read from their config file) and write their logs and store under
  * {@link #homeDirectory()}.
+ *
+ * <p>Faults for the fault campaign: {@link #killBroker()} kills the broker JVM (SIGKILL, no
+ * shutdown hook, the store is left as a crash leaves it) and {@link #restartBroker()} starts a
+ * new one on the same store, config and ports; the name server keeps running.
  */
 public final class EmbeddedRocketMq implements AutoCloseable {
 
@@ -80,6 +84,8 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::stopChildrenAndDeleteHome, "embedded-rocketmq-stop");
     private String nameServerAddress;
     private String brokerAddress;
+    private Path brokerConfig;
+    private String serverClassPath;
     private DefaultMQAdminExt admin;
     private DefaultMQProducer producer;
     private boolean closed;
@@ -209,6 +215,59 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         return offsets;
     }
 
+    /** Fault: kills the broker JVM with SIGKILL and waits until it is gone. */
+    public synchronized void killBroker() {
+        ChildServer broker = broker();
+        if (!broker.process.isAlive()) {
+            return;
+        }
+        broker.process.destroyForcibly();
+        try {
+            if (!broker.process.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("The RocketMQ broker (pid " + broker.process.pid()
+                        + ") did not exit after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while killing the broker", e);
+        }
+        LOG.info("RocketMQ broker {} killed (pid {})", brokerAddress, broker.process.pid());
+    }
+
+    /**
+     * Starts a new broker JVM on the store, config and ports of the killed one and returns when it
+     * serves routes again.
+     */
+    public synchronized void restartBroker() {
+        if (broker().process.isAlive()) {
+            throw new IllegalStateException("The broker is still running; kill it first");
+        }
+        long startNanos = System.nanoTime();
+        children.remove(children.size() - 1);
+        ChildServer broker = startChild("broker", "org.apache.rocketmq.broker.BrokerStartup", brokerConfig,
+                serverClassPath);
+        // The name server still routes to the killed broker (same address) until that entry
+        // expires, so ask the new broker itself.
+        awaitTrue(broker, "to answer on " + brokerAddress, STARTUP_TIMEOUT, () -> {
+            admin.fetchBrokerRuntimeStats(brokerAddress);
+            return true;
+        });
+        awaitBrokerServing(broker);
+        LOG.info("RocketMQ broker {} restarted on its store in {} ms", brokerAddress,
+                (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    public synchronized boolean isBrokerAlive() {
+        return broker().process.isAlive();
+    }
+
+    private ChildServer broker() {
+        if (children.size() < 2) {
+            throw new IllegalStateException("The broker is not started");
+        }
+        return children.get(children.size() - 1);
+    }
+
     /** The admin client this instance uses, for checks the methods above do not cover. */
     public DefaultMQAdminExt admin() {
         return admin;
@@ -231,6 +290,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     private void startServers() {
         long startNanos = System.nanoTime();
         String classPath = serverClassPath();
+        serverClassPath = classPath;
 
         int nameServerPort = freePort();
         nameServerAddress = "127.0.0.1:" + nameServerPort;
@@ -262,8 +322,8 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         brokerSettings.put("diskMaxUsedSpaceRatio", "95");
         brokerSettings.put("timerWheelEnable", "true");
         brokerSettings.put("flushDiskType", "ASYNC_FLUSH");
-        ChildServer broker = startChild("broker", "org.apache.rocketmq.broker.BrokerStartup",
-                writeConfig("broker.conf", brokerSettings), classPath);
+        brokerConfig = writeConfig("broker.conf", brokerSettings);
+        ChildServer broker = startChild("broker", "org.apache.rocketmq.broker.BrokerStartup", brokerConfig, classPath);
 
         admin = new DefaultMQAdminExt(ADMIN_TIMEOUT_MILLIS);
         admin.setNamesrvAddr(nameServerAddress);
@@ -323,7 +383,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(homeDirectory.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         builder.environment().put("ROCKETMQ_HOME", homeDirectory.toString());
         try {
             ChildServer child = new ChildServer(name, builder.start(), output);

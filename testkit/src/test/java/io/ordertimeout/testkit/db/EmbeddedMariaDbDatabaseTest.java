@@ -21,7 +21,7 @@ class EmbeddedMariaDbDatabaseTest extends TestDatabaseContract {
     }
 
     @Override
-    TestDatabase database() {
+    FaultInjectableDatabase database() {
         return mariaDb;
     }
 }

@@ -21,7 +21,7 @@ class EmbeddedPostgresDatabaseTest extends TestDatabaseContract {
     }
 
     @Override
-    TestDatabase database() {
+    FaultInjectableDatabase database() {
         return postgres;
     }
 }

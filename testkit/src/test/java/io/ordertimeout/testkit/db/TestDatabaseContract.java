@@ -7,19 +7,23 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link TestDatabase} must provide: the schema applies (twice), and the job user of
- * grants.sql can run exactly the job's kinds of statements and nothing more.
+ * grants.sql can run exactly the job's kinds of statements and nothing more; and the faults the
+ * fault campaign injects: a restart keeps data and port, a pause hangs connections until resumed.
  */
 abstract class TestDatabaseContract {
 
     /** Has a quote and a backslash, so the escaping of the placeholder is exercised too. */
     static final String JOB_PASSWORD = "job-pw 'quoted' \\ end";
 
-    abstract TestDatabase database();
+    abstract FaultInjectableDatabase database();
 
     /** Schema and user are applied in @BeforeAll of the subclass; here only the rows are reset. */
     static void prepare(TestDatabase database) {
@@ -108,5 +112,45 @@ abstract class TestDatabaseContract {
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getMessage().toLowerCase())
                         .containsAnyOf("permission denied", "must be owner", "command denied", "access denied"));
+    }
+
+    @Test
+    void stopsAndStartsAgainOnTheSameDataAndPort() throws SQLException {
+        String urlBefore = database().jdbcUrl();
+
+        database().stopServer();
+        assertThatThrownBy(() -> database().adminConnection().close()).isInstanceOf(SQLException.class);
+        database().startServer();
+
+        assertThat(database().jdbcUrl()).isEqualTo(urlBefore);
+        try (Connection admin = database().adminConnection(); Statement statement = admin.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT status FROM orders WHERE order_id = 'o-1'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("PENDING_PAYMENT");
+        }
+    }
+
+    @Test
+    void pausedServerHangsOpenConnectionsUntilResumed() throws Exception {
+        try (Connection admin = database().adminConnection()) {
+            CompletableFuture<Integer> query;
+            database().pause();
+            try {
+                query = CompletableFuture.supplyAsync(() -> selectOne(admin));
+                assertThatThrownBy(() -> query.get(1500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            } finally {
+                database().resume();
+            }
+            assertThat(query.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+    }
+
+    private static int selectOne(Connection connection) {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT 1")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -70,6 +70,23 @@ class EmbeddedRocketMqTest {
     }
 
     @Test
+    void killedBrokerRestartsOnItsStore() {
+        rocketMq.createTopic("kit-crash", 1);
+        List<String> before = IntStream.range(0, 20).mapToObj(i -> "before-" + i).toList();
+        rocketMq.sendStrings("kit-crash", 0, before);
+        String brokerAddress = rocketMq.brokerAddress();
+
+        rocketMq.killBroker();
+        assertThat(rocketMq.isBrokerAlive()).isFalse();
+        rocketMq.restartBroker();
+
+        assertThat(rocketMq.isBrokerAlive()).isTrue();
+        assertThat(rocketMq.brokerAddress()).isEqualTo(brokerAddress);
+        // The queue continues where the killed broker's store ended: nothing was lost.
+        assertThat(rocketMq.sendStrings("kit-crash", 0, List.of("after"))).containsExactly(20L);
+    }
+
+    @Test
     void addsQueuesToARunningTopic() {
         rocketMq.createTopic("kit-growing", 2);
         rocketMq.updateTopicQueues("kit-growing", 5);
