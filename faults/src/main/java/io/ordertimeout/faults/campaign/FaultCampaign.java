@@ -223,7 +223,7 @@ public final class FaultCampaign {
                     started = Instant.now();
                     cluster.killTaskManager(victim);
                     // The replacement comes once the JobManager has noticed the loss (heartbeat
-                    // timeout), as a new pod or host would; startTaskManager counts registrations.
+                    // timeout), as a new pod or host would.
                     cluster.await("the JobManager to notice TaskManager " + victim + " is gone", RECOVERY_TIMEOUT,
                             () -> cluster.rest().registeredTaskManagers() < registered);
                     int replacement = cluster.startTaskManager();

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The read-only calls of Flink's REST API (what the web UI and {@code flink list} use) that tests
@@ -115,6 +117,13 @@ public final class FlinkRestApi {
      */
     public int registeredTaskManagers() {
         return get("taskmanagers").path("taskmanagers").size();
+    }
+
+    /** The resource ids of the registered TaskManagers (each started with {@code taskmanager.resource-id}). */
+    public Set<String> registeredTaskManagerIds() {
+        Set<String> ids = new TreeSet<>();
+        get("taskmanagers").path("taskmanagers").forEach(taskManager -> ids.add(taskManager.path("id").asText()));
+        return ids;
     }
 
     /** Free task slots over all TaskManagers ({@code /overview}). */

@@ -192,11 +192,17 @@ public final class FlinkTestCluster implements AutoCloseable {
 
     /** Starts one more TaskManager and returns its index once the JobManager has registered it. */
     public int startTaskManager() {
-        int registeredBefore = rest.registeredTaskManagers();
         int index = launchTaskManager();
+        // Waits for this TaskManager's own resource id: a count of registrations was fooled when a killed
+        // TaskManager's removal and the new one's registration came together (the campaign waited 90 s for nothing).
+        String resourceId = taskManagerResourceId(index);
         await("TaskManager " + index + " to register", STARTUP_TIMEOUT,
-                () -> rest.registeredTaskManagers() > registeredBefore);
+                () -> rest.registeredTaskManagerIds().contains(resourceId));
         return index;
+    }
+
+    private static String taskManagerResourceId(int index) {
+        return "taskmanager-" + index;
     }
 
     /** The log4j file of a TaskManager ({@code taskmanager-<index>.log}). */
@@ -317,7 +323,7 @@ public final class FlinkTestCluster implements AutoCloseable {
 
     private int launchTaskManager() {
         int index = ++taskManagerStarts;
-        String name = "taskmanager-" + index;
+        String name = taskManagerResourceId(index);
         // -Xmx = framework + task heap, MaxDirectMemorySize = framework + task off-heap + network: what
         // bin/taskmanager.sh derives (BashJavaUtils) from the memory sizes in configuration().
         List<String> jvmOptions = jvmOptions(name, "-Xms384m", "-Xmx384m", "-XX:MaxDirectMemorySize=192m",

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,12 +36,15 @@ class FlinkTestClusterTest {
                     "rocketmq", "postgresql");
             cluster.killTaskManager(1);
             assertThat(ProcessHandle.of(killedPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-            cluster.await("the killed TaskManager to be unregistered", Duration.ofSeconds(30),
-                    () -> cluster.rest().registeredTaskManagers() == 0);
 
+            // The replacement starts while the JobManager still lists the killed one (its heartbeat has not
+            // timed out): startTaskManager must wait for the new TaskManager itself, not for a count.
             int index = cluster.startTaskManager();
             assertThat(index).isEqualTo(2);
             assertThat(cluster.taskManagerPids()).containsOnlyKeys(2);
+            assertThat(cluster.rest().registeredTaskManagerIds()).contains("taskmanager-2");
+            cluster.await("the killed TaskManager to be unregistered", Duration.ofSeconds(30),
+                    () -> cluster.rest().registeredTaskManagerIds().equals(Set.of("taskmanager-2")));
             assertThat(cluster.rest().registeredTaskManagers()).isEqualTo(1);
             assertThat(cluster.taskManagerLog(2)).exists();
             jobManager = ProcessHandle.of(cluster.jobManagerPid()).orElseThrow();
