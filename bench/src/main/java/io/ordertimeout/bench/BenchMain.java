@@ -21,17 +21,19 @@ public final class BenchMain {
         String sizeName = "quick";
         String only = null;
         List<Integer> scalePending = null;
+        int queues = 4;
         Path results = Paths.get("bench/results");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--size" -> sizeName = args[++i];
                 case "--only" -> only = args[++i];
                 case "--results" -> results = Paths.get(args[++i]);
+                case "--queues" -> queues = Integer.parseInt(args[++i]);
                 case "--pending" -> scalePending = Arrays.stream(args[++i].split(",")).map(String::trim)
                         .map(Integer::parseInt).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; usage: --size smoke|quick|full [--only operator,e2e,storm,live,state,scale]"
-                        + " [--pending N,N,... (scale)] [--results dir]");
+                        + " [--pending N,N,... (scale)] [--queues N (e2e, default 4)] [--results dir]");
             }
         }
         BenchSize size = BenchSize.named(sizeName);
@@ -61,9 +63,10 @@ public final class BenchMain {
         try (EmbeddedRocketMq rocketMq = needsServers ? EmbeddedRocketMq.start() : null;
                 BenchPostgres database = needsServers ? BenchPostgres.start() : null) {
             if (only.contains("e2e")) {
-                EndToEndThroughput e2e = new EndToEndThroughput(rocketMq, database, size);
+                EndToEndThroughput e2e = new EndToEndThroughput(rocketMq, database, size, queues);
                 e2e.publishBacklog();
                 report.e2eMessages = e2e.messages();
+                report.e2eQueues = queues;
                 report.e2eCloses = e2e.expectedCloses();
                 // Not counted: the first pass over the backlog also warms the broker's page cache, the JIT
                 // and RocksDB's first files (with a 20 k-order backlog it was 2.5-3.6x slower than the

@@ -26,6 +26,7 @@ final class Report {
     Repeated rawConsumer;
     Repeated endToEnd;
     int e2eMessages;
+    int e2eQueues = 4;
     int e2eCloses;
     final List<LiveResult> live = new ArrayList<>();
     final List<DeadlineStorm.Result> storm = new ArrayList<>();
@@ -62,7 +63,8 @@ final class Report {
         }
         if (endToEnd != null) {
             md.append("## End to end: broker → job (RocksDB) → PostgreSQL\n\n");
-            md.append(String.format("%,d", e2eMessages)).append(" messages already in the topic (4 queues): ")
+            md.append(String.format("%,d", e2eMessages)).append(" messages already in the topic (").append(e2eQueues)
+                    .append(" queues): ")
                     .append(String.format("%,d", size.endToEndOrders()))
                     .append(" orders, 70% paid in time, 15% never paid (").append(String.format("%,d", e2eCloses))
                     .append(" closes), 10% cancelled, 5% payment or cancel before the CREATED; no late payments. "
