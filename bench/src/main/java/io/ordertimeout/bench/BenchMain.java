@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Runs every figure of one size and writes {@code bench/results/<date>-<size>.md} with PNG charts.
- * Usage: {@code bench/run.sh --size quick|full|smoke [--only operator,e2e,storm,live,state]}.
+ * Usage: {@code bench/run.sh --size quick|full|smoke [--only operator,e2e,storm,live,state,scale]
+ * [--pending 1000000,5000000]}.
  */
 public final class BenchMain {
 
@@ -18,21 +20,31 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         String sizeName = "quick";
         String only = null;
+        List<Integer> scalePending = null;
+        int queues = 4;
         Path results = Paths.get("bench/results");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--size" -> sizeName = args[++i];
                 case "--only" -> only = args[++i];
                 case "--results" -> results = Paths.get(args[++i]);
+                case "--queues" -> queues = Integer.parseInt(args[++i]);
+                case "--pending" -> scalePending = Arrays.stream(args[++i].split(",")).map(String::trim)
+                        .map(Integer::parseInt).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: --size smoke|quick|full [--only operator,e2e,storm,live,state] [--results dir]");
+                        + "; usage: --size smoke|quick|full [--only operator,e2e,storm,live,state,scale]"
+                        + " [--pending N,N,... (scale)] [--queues N (e2e, default 4)] [--results dir]");
             }
         }
         BenchSize size = BenchSize.named(sizeName);
-        if (only == null) {
-            only = "operator,e2e,storm,live,state";
+        if (scalePending == null) {
+            scalePending = size.scalePendingOrders();
         }
+        // The scale curve is long at full size (10 M orders); it runs only when asked for.
         String allParts = "operator,e2e,storm,live,state";
+        if (only == null) {
+            only = allParts;
+        }
         Report report = new Report(size, LocalDate.now(), only.equals(allParts) ? "" : only);
         long started = System.nanoTime();
 
@@ -47,12 +59,14 @@ public final class BenchMain {
             }
         }
 
-        try (EmbeddedRocketMq rocketMq = EmbeddedRocketMq.start();
-                BenchPostgres database = BenchPostgres.start()) {
+        boolean needsServers = only.contains("e2e") || only.contains("storm") || only.contains("live");
+        try (EmbeddedRocketMq rocketMq = needsServers ? EmbeddedRocketMq.start() : null;
+                BenchPostgres database = needsServers ? BenchPostgres.start() : null) {
             if (only.contains("e2e")) {
-                EndToEndThroughput e2e = new EndToEndThroughput(rocketMq, database, size);
+                EndToEndThroughput e2e = new EndToEndThroughput(rocketMq, database, size, queues);
                 e2e.publishBacklog();
                 report.e2eMessages = e2e.messages();
+                report.e2eQueues = queues;
                 report.e2eCloses = e2e.expectedCloses();
                 // Not counted: the first pass over the backlog also warms the broker's page cache, the JIT
                 // and RocksDB's first files (with a 20 k-order backlog it was 2.5-3.6x slower than the
@@ -85,6 +99,14 @@ public final class BenchMain {
                             + ", quiet " + result.quiet() + ", " + result.dbWork());
                     report.live.add(result);
                 }
+            }
+        }
+        if (only.contains("scale")) {
+            Path work = Files.createTempDirectory("order-timeout-bench-scale-");
+            for (int pending : scalePending) {
+                StateSize.Result result = StateSize.measure(FlinkSettings.ROCKSDB, pending, size.parallelism(), work);
+                log("scale " + result);
+                report.scale.add(result);
             }
         }
         if (only.contains("state")) {

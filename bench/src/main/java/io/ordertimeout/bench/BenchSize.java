@@ -53,6 +53,21 @@ record BenchSize(
         }
     }
 
+    /**
+     * Pending orders of the state scale curve (RocksDB only: the heap backend would need the
+     * whole state on a 3 GB heap). Full is the issue's 1 M, 5 M and 10 M.
+     */
+    List<Integer> scalePendingOrders() {
+        switch (name) {
+            case "smoke":
+                return List.of(5_000, 10_000);
+            case "quick":
+                return List.of(200_000, 1_000_000);
+            default:
+                return List.of(1_000_000, 5_000_000, 10_000_000);
+        }
+    }
+
     StormSize storm() {
         switch (name) {
             case "smoke":

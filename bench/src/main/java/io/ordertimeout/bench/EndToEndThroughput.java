@@ -33,12 +33,12 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * the job from the earliest offset; timed from the job running until the last order that must be
  * closed is CLOSED in the database. The ceiling is a plain lite-pull consumer reading the same
  * backlog. The mix has no late payments, so which orders end CLOSED does not depend on how the
- * four queues interleave; a CREATED per queue with a far deadline after the backlog moves every
+ * queues interleave; a CREATED per queue with a far deadline after the backlog moves every
  * queue's watermark past the last real deadline, so the run does not wait for the idle timeout.
  *
  * <p>Why no late payments (and so no DUPLICATED orders, which may be based on PAID_LATE): the
  * workload promises that a late payment is read after the watermark passed its deadline only for
- * one stream read in order. Here the two readers and their four queues drain the backlog at
+ * one stream read in order. Here the two readers and their queues drain the backlog at
  * different speeds, and the keyed operator's watermark is the minimum over all of them; a queue
  * that runs ahead delivers the late payment while that minimum is still before the deadline, so
  * the job rightly takes it as an in-time payment and the order (left PENDING_PAYMENT in the
@@ -46,7 +46,8 @@ import org.apache.rocketmq.common.message.MessageQueue;
  */
 final class EndToEndThroughput {
 
-    private static final int QUEUES = 4;
+    /** The topic's queues: 4 by default, {@code --queues} for the 4 vs 16 comparison. */
+    private final int queues;
 
     private final EmbeddedRocketMq rocketMq;
     private final BenchPostgres database;
@@ -55,7 +56,8 @@ final class EndToEndThroughput {
     private OrderWorkload workload;
     private int messages;
 
-    EndToEndThroughput(EmbeddedRocketMq rocketMq, BenchPostgres database, BenchSize size) {
+    EndToEndThroughput(EmbeddedRocketMq rocketMq, BenchPostgres database, BenchSize size, int queues) {
+        this.queues = queues;
         this.rocketMq = rocketMq;
         this.database = database;
         this.size = size;
@@ -86,16 +88,16 @@ final class EndToEndThroughput {
                 .seed(11)
                 .build());
         requireNoLatePayment(workload);
-        rocketMq.createTopic(topic, QUEUES);
+        rocketMq.createTopic(topic, queues);
         List<List<Message>> perQueue = new ArrayList<>();
-        for (int q = 0; q < QUEUES; q++) {
+        for (int q = 0; q < queues; q++) {
             perQueue.add(new ArrayList<>());
         }
         for (WorkloadEvent event : workload.events()) {
             perQueue.get(queueOf(event.key())).add(new Message(topic, event.tag(), event.key(), event.json()));
         }
         long fillerTime = workload.lastDeadline().toEpochMilli() + 60_000;
-        for (int q = 0; q < QUEUES; q++) {
+        for (int q = 0; q < queues; q++) {
             String key = keyForQueue(q);
             perQueue.get(q).add(new Message(topic, "ORDER_CREATED", key, EventJson.created(key, key + "-e1",
                     fillerTime, true, EventJson.MAX_PAY_TIMEOUT_SECONDS, "u-0", 100L, "EUR")));
@@ -106,11 +108,11 @@ final class EndToEndThroughput {
         producer.setSendMsgTimeout(15_000);
         producer.start();
         try {
-            List<MessageQueue> queues = rocketMq.messageQueues(topic);
-            for (int q = 0; q < QUEUES; q++) {
+            List<MessageQueue> messageQueues = rocketMq.messageQueues(topic);
+            for (int q = 0; q < queues; q++) {
                 List<Message> batch = perQueue.get(q);
                 for (int from = 0; from < batch.size(); from += 256) {
-                    producer.send(new ArrayList<>(batch.subList(from, Math.min(batch.size(), from + 256))), queues.get(q));
+                    producer.send(new ArrayList<>(batch.subList(from, Math.min(batch.size(), from + 256))), messageQueues.get(q));
                 }
                 messages += batch.size();
             }
@@ -131,11 +133,11 @@ final class EndToEndThroughput {
     }
 
     /** The queue RocketMqEventPublisher's hash selector would pick, so per-order order is as in production. */
-    private static int queueOf(String key) {
-        return Math.abs(key.hashCode() % QUEUES);
+    private int queueOf(String key) {
+        return Math.abs(key.hashCode() % queues);
     }
 
-    private static String keyForQueue(int queue) {
+    private String keyForQueue(int queue) {
         for (int i = 0; ; i++) {
             String key = "e2e-watermark-" + i;
             if (queueOf(key) == queue) {

@@ -26,10 +26,13 @@ final class Report {
     Repeated rawConsumer;
     Repeated endToEnd;
     int e2eMessages;
+    int e2eQueues = 4;
     int e2eCloses;
     final List<LiveResult> live = new ArrayList<>();
     final List<DeadlineStorm.Result> storm = new ArrayList<>();
     final List<StateSize.Result> state = new ArrayList<>();
+    /** The state scale curve: RocksDB at growing numbers of pending orders. */
+    final List<StateSize.Result> scale = new ArrayList<>();
     double totalSeconds;
 
     /** The parts run, when not all of them: part of the file name, so a partial run does not replace a whole one. */
@@ -60,7 +63,8 @@ final class Report {
         }
         if (endToEnd != null) {
             md.append("## End to end: broker → job (RocksDB) → PostgreSQL\n\n");
-            md.append(String.format("%,d", e2eMessages)).append(" messages already in the topic (4 queues): ")
+            md.append(String.format("%,d", e2eMessages)).append(" messages already in the topic (").append(e2eQueues)
+                    .append(" queues): ")
                     .append(String.format("%,d", size.endToEndOrders()))
                     .append(" orders, 70% paid in time, 15% never paid (").append(String.format("%,d", e2eCloses))
                     .append(" closes), 10% cancelled, 5% payment or cancel before the CREATED; no late payments. "
@@ -108,6 +112,22 @@ final class Report {
             for (StateSize.Result s : state) {
                 md.append(String.format("| %s | %,d | %,d | %.0f | %,d | %,d |%n", s.backend(), s.pendingOrders(), s.bytes(),
                         s.bytesPerOrder(), s.restoreMillis(), s.emptyStartMillis()));
+            }
+            md.append("\n");
+        }
+        if (!scale.isEmpty()) {
+            md.append("## State at scale: RocksDB, growing numbers of pending orders\n\n");
+            md.append("The state part's measurement (N CREATED-only orders, deadline a day away, through the job's"
+                    + " function; native savepoint; restore = submission to the first event processed by the restored"
+                    + " job) repeated for each N, RocksDB with RocksDB timers, parallelism " + size.parallelism()
+                    + ". One measurement per N.\n\n");
+            md.append("| pending orders | savepoint (native) bytes | bytes / pending order | savepoint took (ms) |"
+                    + " first event after restore (ms) | first event, no state (ms) | restore − empty start (ms) |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (StateSize.Result s : scale) {
+                md.append(String.format("| %,d | %,d | %.1f | %,d | %,d | %,d | %,d |%n", s.pendingOrders(), s.bytes(),
+                        s.bytesPerOrder(), s.savepointMillis(), s.restoreMillis(), s.emptyStartMillis(),
+                        s.restoreMillis() - s.emptyStartMillis()));
             }
             md.append("\n");
         }
@@ -287,6 +307,21 @@ final class Report {
                 closes.addSeries(r.contender(), x, y).setMarker(SeriesMarkers.NONE);
             }
             md.append(save(closes, directory, base + "-storm.png", "Deadline storm"));
+        }
+        if (!scale.isEmpty()) {
+            List<Double> millions = scale.stream().map(r -> r.pendingOrders() / 1e6).toList();
+            XYChart bytes = new XYChartBuilder().width(800).height(450).title("RocksDB savepoint size by pending orders")
+                    .xAxisTitle("pending orders, millions").yAxisTitle("savepoint, MB").build();
+            bytes.addSeries("native savepoint", millions, scale.stream().map(r -> r.bytes() / 1e6).toList());
+            md.append(save(bytes, directory, base + "-scale-bytes.png", "State size by pending orders"));
+            XYChart restore = new XYChartBuilder().width(800).height(450).title("RocksDB restore by pending orders")
+                    .xAxisTitle("pending orders, millions").yAxisTitle("milliseconds").build();
+            restore.addSeries("first event after restore", millions,
+                    scale.stream().map(r -> (double) r.restoreMillis()).toList());
+            restore.addSeries("first event, no state", millions,
+                    scale.stream().map(r -> (double) r.emptyStartMillis()).toList());
+            restore.addSeries("savepoint took", millions, scale.stream().map(r -> (double) r.savepointMillis()).toList());
+            md.append(save(restore, directory, base + "-scale-restore.png", "Restore and savepoint time by pending orders"));
         }
         if (!live.isEmpty()) {
             XYChart cdf = new XYChartBuilder().width(800).height(450).title("Close lateness (closed_at − deadline)")

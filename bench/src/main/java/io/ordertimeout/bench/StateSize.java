@@ -24,6 +24,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
 
 /**
  * State bytes per pending order and restore time: N orders created and never paid (deadline a
@@ -33,7 +35,9 @@ import org.apache.flink.util.Collector;
  */
 final class StateSize {
 
-    record Result(String backend, int pendingOrders, long bytes, long restoreMillis, long emptyStartMillis) {
+    /** {@code savepointMillis}: from triggering the savepoint until it completed. */
+    record Result(String backend, int pendingOrders, long bytes, long savepointMillis, long restoreMillis,
+            long emptyStartMillis) {
         double bytesPerOrder() {
             return (double) bytes / pendingOrders;
         }
@@ -57,14 +61,42 @@ final class StateSize {
             }
             Thread.sleep(100);
         }
-        String savepoint = filling.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.NATIVE)
-                .get(20, TimeUnit.MINUTES);
+        Savepoint taken = savepoint(filling, savepoints);
+        String savepoint = taken.path();
+        long savepointMillis = taken.millis();
         filling.cancel().get(1, TimeUnit.MINUTES);
         long bytes = sizeOf(Paths.get(java.net.URI.create(savepoint)));
 
         long restoreMillis = timeToFirstEvent(backend, pendingOrders, parallelism, savepoint);
         long emptyMillis = timeToFirstEvent(backend, pendingOrders, parallelism, null);
-        return new Result(backend, pendingOrders, bytes, restoreMillis, emptyMillis);
+        // A 10 M-order savepoint is some 300 MB; the figures are taken, the files are not needed.
+        deleteRecursively(Paths.get(java.net.URI.create(savepoint)));
+        return new Result(backend, pendingOrders, bytes, savepointMillis, restoreMillis, emptyMillis);
+    }
+
+    /** A completed savepoint and how long its (successful) attempt took. */
+    private record Savepoint(String path, long millis) {}
+
+    /**
+     * A small N is generated before every subtask runs (the job is RUNNING as soon as it is
+     * scheduled), and Flink refuses a savepoint until all tasks run: retried for a while.
+     */
+    private static Savepoint savepoint(JobClient job, Path directory) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            long started = System.nanoTime();
+            try {
+                String path = job.triggerSavepoint(directory.toUri().toString(), SavepointFormatType.NATIVE)
+                        .get(20, TimeUnit.MINUTES);
+                return new Savepoint(path, (System.nanoTime() - started) / 1_000_000);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(ExceptionUtils.findThrowable(e, CheckpointException.class).isPresent())
+                        || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     private static long timeToFirstEvent(String backend, int pendingOrders, int parallelism, String savepoint)
@@ -108,6 +140,14 @@ final class StateSize {
         JobClient client = env.executeAsync("bench-state-" + backend);
         FlinkJobContender.awaitRunning(client, Duration.ofMinutes(5));
         return client;
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private static long sizeOf(Path directory) throws IOException {

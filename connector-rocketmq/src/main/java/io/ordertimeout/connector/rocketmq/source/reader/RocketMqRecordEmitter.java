@@ -13,7 +13,6 @@ import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.util.Collector;
-import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +34,7 @@ public final class RocketMqRecordEmitter<T> implements RecordEmitter<QueueElemen
     private final Counter numRecordsIn;
     private final Set<String> splitsWithReportedGap = new HashSet<>();
     private final TimestampedCollector<T> collector = new TimestampedCollector<>();
+    private final BrokerMaxOffsetProperty brokerMaxOffset = new BrokerMaxOffsetProperty();
 
     public RocketMqRecordEmitter(RocketMqDeserializationSchema<T> deserializer, String tagExpression) {
         this(deserializer, tagExpression, new SimpleCounter());
@@ -86,7 +86,7 @@ public final class RocketMqRecordEmitter<T> implements RecordEmitter<QueueElemen
             collector.reset(output, message.getStoreTimestamp());
             deserializer.deserialize(message, collector);
         }
-        state.emitted(message.getQueueOffset(), brokerMaxOffset(message));
+        state.emitted(message.getQueueOffset(), brokerMaxOffset.of(message));
     }
 
     private void reportGap(RocketMqSplitState state, long offset) {
@@ -97,19 +97,6 @@ public final class RocketMqRecordEmitter<T> implements RecordEmitter<QueueElemen
             LOG.warn("Skipped {} message(s) of {}: read offset {} while expecting {} (expired on the broker?)."
                     + " Further gaps of this queue are not logged.", offset - state.nextOffset(), state.splitId(),
                     offset, state.nextOffset());
-        }
-    }
-
-    private static long brokerMaxOffset(MessageExt message) {
-        // The client stamps every pulled message with the queue's max offset at pull time.
-        String maxOffset = message.getProperty(MessageConst.PROPERTY_MAX_OFFSET);
-        if (maxOffset == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(maxOffset);
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

@@ -79,6 +79,21 @@ class RocketMqRecordEmitterTest {
         assertThat(state.nextOffset()).isEqualTo(14);
     }
 
+    /** The broker's max offset stamped on the messages of each pull drives the lag, pull after pull and split by split. */
+    @Test
+    void lagFollowsTheMaxOffsetOfEachPullAndSplit() throws Exception {
+        RocketMqRecordEmitter<String> emitter = emitter("*");
+        RocketMqSplitState other = new RocketMqSplitState(new RocketMqSplit("t", "b", 1, 0));
+        emit(emitter, message(10, "a", "TAG", 20));
+        assertThat(state.lag()).isEqualTo(9);
+        emitter.emitRecord(message(0, "x", "TAG", 5), new RecordingOutput(), other);
+        assertThat(other.lag()).isEqualTo(4);
+        emit(emitter, message(11, "b", "TAG", 20));
+        assertThat(state.lag()).isEqualTo(8);
+        emit(emitter, message(12, "c", "TAG", 40));
+        assertThat(state.lag()).isEqualTo(27);
+    }
+
     private void emit(RocketMqRecordEmitter<String> emitter, QueueElement element) throws Exception {
         numRecordsIn.inc(); // as SourceReaderBase does for every element
         emitter.emitRecord(element, new RecordingOutput(), state);
