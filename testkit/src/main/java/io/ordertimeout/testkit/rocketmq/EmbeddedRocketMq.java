@@ -1,5 +1,8 @@
 package io.ordertimeout.testkit.rocketmq;
 
+import io.ordertimeout.testkit.process.LoopbackPorts;
+import io.ordertimeout.testkit.process.TempDirectories;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -292,7 +294,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         String classPath = serverClassPath();
         serverClassPath = classPath;
 
-        int nameServerPort = freePort();
+        int nameServerPort = LoopbackPorts.free();
         nameServerAddress = "127.0.0.1:" + nameServerPort;
         Path nameServerConfig = writeConfig("namesrv.conf", Map.of(
                 "listenPort", String.valueOf(nameServerPort),
@@ -312,7 +314,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         brokerSettings.put("bindAddress", "127.0.0.1");
         brokerSettings.put("namesrvAddr", nameServerAddress);
         brokerSettings.put("listenPort", String.valueOf(brokerPort));
-        brokerSettings.put("haListenPort", String.valueOf(freePort()));
+        brokerSettings.put("haListenPort", String.valueOf(LoopbackPorts.free()));
         brokerSettings.put("autoCreateTopicEnable", "true");
         brokerSettings.put("autoCreateSubscriptionGroup", "true");
         brokerSettings.put("storePathRootDir", store.toString());
@@ -469,7 +471,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             children.get(i).stop();
         }
         children.clear();
-        deleteRecursively(homeDirectory);
+        TempDirectories.deleteQuietly(homeDirectory);
     }
 
     private Path writeConfig(String fileName, Map<String, String> settings) {
@@ -506,19 +508,10 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port", e);
-        }
-    }
-
     /** The broker also opens a "fast" (VIP) server on its listen port minus 2. */
     private static int freePortWithFreeFastPort() {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int port = freePort();
+            int port = LoopbackPorts.free();
             if (port > 1026 && isFree(port - 2)) {
                 return port;
             }
@@ -531,23 +524,6 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.warn("Cannot delete {}: {}", path, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("Cannot delete {}: {}", root, e.toString());
         }
     }
 

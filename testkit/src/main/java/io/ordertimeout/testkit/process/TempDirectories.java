@@ -1,4 +1,4 @@
-package io.ordertimeout.testkit.db;
+package io.ordertimeout.testkit.process;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,14 +10,14 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Removes the temp directories of stopped servers. */
-final class TempDirectories {
+/** Removes the temp directories of stopped servers (databases, broker, Flink cluster). */
+public final class TempDirectories {
 
     private static final Logger LOG = LoggerFactory.getLogger(TempDirectories.class);
 
     private TempDirectories() {}
 
-    static void deleteQuietly(Path directory) {
+    public static void deleteQuietly(Path directory) {
         if (directory == null || !Files.exists(directory)) {
             return;
         }
