@@ -22,6 +22,7 @@ public final class BenchMain {
         String only = null;
         List<Integer> scalePending = null;
         int queues = 4;
+        Integer parallelism = null;
         Path results = Paths.get("bench/results");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -29,14 +30,21 @@ public final class BenchMain {
                 case "--only" -> only = args[++i];
                 case "--results" -> results = Paths.get(args[++i]);
                 case "--queues" -> queues = Integer.parseInt(args[++i]);
+                case "--flink" -> FlinkSettings.override(args[++i]);
+                case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
                 case "--pending" -> scalePending = Arrays.stream(args[++i].split(",")).map(String::trim)
                         .map(Integer::parseInt).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; usage: --size smoke|quick|full [--only operator,e2e,storm,live,state,scale]"
-                        + " [--pending N,N,... (scale)] [--queues N (e2e, default 4)] [--results dir]");
+                        + " [--pending N,N,... (scale)] [--queues N (e2e, default 4)] [--flink key=value ...]"
+                        + " [--parallelism N (default 2)]"
+                        + " [--results dir]");
             }
         }
         BenchSize size = BenchSize.named(sizeName);
+        if (parallelism != null) {
+            size = size.withParallelism(parallelism);
+        }
         if (scalePending == null) {
             scalePending = size.scalePendingOrders();
         }
@@ -48,14 +56,17 @@ public final class BenchMain {
         Report report = new Report(size, LocalDate.now(), only.equals(allParts) ? "" : only);
         long started = System.nanoTime();
 
+        List<Integer> parallelisms = size.throughputParallelisms();
         if (only.contains("operator")) {
-            for (String variant : List.of(Contenders.JOB_ROCKSDB, Contenders.JOB_HEAP, Contenders.CEP)) {
-                double[] rates = new double[size.repetitions()];
-                for (int r = 0; r < rates.length; r++) {
-                    rates[r] = OperatorThroughput.eventsPerSecond(variant, OperatorThroughput.events(variant, size), size.parallelism());
-                    log("operator " + variant + " run " + (r + 1) + ": " + Math.round(rates[r]) + " events/s");
+            for (int p : parallelisms) {
+                for (String variant : List.of(Contenders.JOB_ROCKSDB, Contenders.JOB_HEAP, Contenders.CEP)) {
+                    double[] rates = new double[size.repetitions()];
+                    for (int r = 0; r < rates.length; r++) {
+                        rates[r] = OperatorThroughput.eventsPerSecond(variant, OperatorThroughput.events(variant, size), p);
+                        log("operator " + variant + " p=" + p + " run " + (r + 1) + ": " + Math.round(rates[r]) + " events/s");
+                    }
+                    report.operator.put(parallelisms.size() > 1 ? variant + " p=" + p : variant, Repeated.of(rates));
                 }
-                report.operator.put(variant, Repeated.of(rates));
             }
         }
 
@@ -71,17 +82,23 @@ public final class BenchMain {
                 // Not counted: the first pass over the backlog also warms the broker's page cache, the JIT
                 // and RocksDB's first files (with a 20 k-order backlog it was 2.5-3.6x slower than the
                 // next two passes).
-                log("e2e warm-up: raw " + Math.round(e2e.rawConsumerRate()) + " msg/s, job "
-                        + Math.round(e2e.jobRate(FlinkSettings.ROCKSDB)) + " msg/s (not counted)");
-                double[] raw = new double[size.repetitions()];
-                double[] job = new double[size.repetitions()];
-                for (int r = 0; r < raw.length; r++) {
-                    raw[r] = e2e.rawConsumerRate();
-                    job[r] = e2e.jobRate(FlinkSettings.ROCKSDB);
-                    log("e2e run " + (r + 1) + ": raw " + Math.round(raw[r]) + " msg/s, job " + Math.round(job[r]) + " msg/s");
+                for (int p : parallelisms) {
+                    log("e2e warm-up p=" + p + ": raw " + Math.round(e2e.rawConsumerRate()) + " msg/s, job "
+                            + Math.round(e2e.jobRun(FlinkSettings.ROCKSDB, p).messagesPerSecond()) + " msg/s (not counted)");
+                    double[] raw = new double[size.repetitions()];
+                    double[] job = new double[size.repetitions()];
+                    List<EndToEndThroughput.JobRun> runs = new java.util.ArrayList<>();
+                    for (int r = 0; r < raw.length; r++) {
+                        raw[r] = e2e.rawConsumerRate();
+                        EndToEndThroughput.JobRun run = e2e.jobRun(FlinkSettings.ROCKSDB, p);
+                        job[r] = run.messagesPerSecond();
+                        runs.add(run);
+                        log("e2e p=" + p + " run " + (r + 1) + ": raw " + Math.round(raw[r]) + " msg/s, job "
+                                + Math.round(job[r]) + " msg/s (start " + run.startMillis() + " ms, reading "
+                                + run.readMillis() + " ms, tail " + run.tailMillis() + " ms)");
+                    }
+                    report.endToEnd.put(p, new Report.EndToEnd(Repeated.of(raw), Repeated.of(job), runs));
                 }
-                report.rawConsumer = Repeated.of(raw);
-                report.endToEnd = Repeated.of(job);
             }
             if (only.contains("storm")) {
                 DeadlineStorm storm = new DeadlineStorm(rocketMq, database, size);

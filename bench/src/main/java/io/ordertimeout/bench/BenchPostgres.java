@@ -62,6 +62,11 @@ final class BenchPostgres implements TestDatabase {
                 + "SELECT pg_stat_statements_reset();\n");
     }
 
+    /** Forgets the statement statistics, e.g. after the harness wrote the settled history. */
+    void resetStatementStatistics() {
+        executeScript("SELECT pg_stat_statements_reset();\n");
+    }
+
     @Override
     public void close() {
         server.close();

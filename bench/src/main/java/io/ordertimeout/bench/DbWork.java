@@ -42,7 +42,8 @@ record DbWork(long statements, long rowsRead, long rowsWritten, long bufferPages
         return new DbWork(statements, rowsRead, rowsWritten, pages);
     }
 
-    double per(long closes, long value) {
-        return closes == 0 ? 0 : (double) value / closes;
+    /** {@code value / divisor} (closes, created orders, statements), 0 when there is nothing to divide by. */
+    double per(long divisor, long value) {
+        return divisor == 0 ? 0 : (double) value / divisor;
     }
 }

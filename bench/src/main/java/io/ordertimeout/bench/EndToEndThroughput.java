@@ -172,7 +172,20 @@ final class EndToEndThroughput {
         }
     }
 
-    double jobRate(String stateBackend) throws Exception {
+    /**
+     * One job pass over the backlog: its rate from RUNNING to the last close, and where that time
+     * went — start (RUNNING until the keyed operator took its first record), reading (until it
+     * took the last one) and tail (until the last close was in PostgreSQL: the watermark passing
+     * the last deadline, the timers firing, the close writer's batch).
+     */
+    record JobRun(double messagesPerSecond, long startMillis, long readMillis, long tailMillis) {
+        /** The rate while reading, without the job's start and the tail: what the steady state would sustain. */
+        double readingRate(int messages) {
+            return messages / Math.max(0.001, readMillis / 1e3);
+        }
+    }
+
+    JobRun jobRun(String stateBackend, int parallelism) throws Exception {
         database.reset();
         try (Connection admin = database.adminConnection()) {
             workload.insertInitialRows(admin, SqlFlavor.POSTGRES);
@@ -181,21 +194,46 @@ final class EndToEndThroughput {
         int expectedCloses = mustClose.size();
         LiveSetup setup = size.liveSetup(rocketMq, database, topic);
         setup = new LiveSetup(rocketMq, database, topic, Duration.ofSeconds(60), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), setup.scanInterval(), size.parallelism());
-        JobClient job = FlinkJobContender.submit(FlinkJobContender.Kind.TIMEOUT_JOB,
-                FlinkJobContender.jobConfig(stateBackend, setup, topic, "bench-e2e-" + System.nanoTime()),
-                size.parallelism(), "bench-e2e");
+                Duration.ofSeconds(10), setup.scanInterval(), parallelism);
+        org.apache.flink.configuration.Configuration config =
+                FlinkJobContender.jobConfig(stateBackend, setup, topic, "bench-e2e-" + System.nanoTime());
+        KeyedInputProgress.enable(config);
+        JobClient job = FlinkJobContender.submit(FlinkJobContender.Kind.TIMEOUT_JOB, config, parallelism, "bench-e2e");
         long started = System.nanoTime();
+        long firstRecord = 0;
+        long allRead = 0;
+        long nextDatabasePoll = started;
         try {
             long deadline = started + TimeUnit.MINUTES.toNanos(10);
-            while (LiveRun.countClosed(database) < expectedCloses) {
-                if (System.nanoTime() - deadline > 0) {
+            while (true) {
+                long now = System.nanoTime();
+                long recordsIn = KeyedInputProgress.recordsIn();
+                if (firstRecord == 0 && recordsIn > 0) {
+                    firstRecord = now;
+                }
+                if (allRead == 0 && recordsIn >= messages) {
+                    allRead = now;
+                }
+                if (now - nextDatabasePoll >= 0) {
+                    if (LiveRun.countClosed(database) >= expectedCloses) {
+                        break;
+                    }
+                    nextDatabasePoll = now + TimeUnit.MILLISECONDS.toNanos(50);
+                }
+                if (now - deadline > 0) {
                     throw new IllegalStateException("End-to-end run did not close " + expectedCloses + " orders; "
                             + notClosed(mustClose));
                 }
-                Thread.sleep(50);
+                Thread.sleep(5);
             }
-            return messages / ((System.nanoTime() - started) / 1e9);
+            long ended = System.nanoTime();
+            if (firstRecord == 0 || allRead == 0) {
+                // The reporter saw no keyed input: report the whole time as reading rather than invent phases.
+                firstRecord = started;
+                allRead = ended;
+            }
+            return new JobRun(messages / ((ended - started) / 1e9), TimeUnit.NANOSECONDS.toMillis(firstRecord - started),
+                    TimeUnit.NANOSECONDS.toMillis(allRead - firstRecord), TimeUnit.NANOSECONDS.toMillis(ended - allRead));
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }

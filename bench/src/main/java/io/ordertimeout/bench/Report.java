@@ -23,8 +23,10 @@ final class Report {
     private final BenchSize size;
     private final LocalDate date;
     final Map<String, Repeated> operator = new LinkedHashMap<>();
-    Repeated rawConsumer;
-    Repeated endToEnd;
+    /** End to end by the job's parallelism: the raw consumer's runs, the job's, and where the job's time went. */
+    record EndToEnd(Repeated rawConsumer, Repeated job, List<EndToEndThroughput.JobRun> jobRuns) {}
+
+    final Map<Integer, EndToEnd> endToEnd = new LinkedHashMap<>();
     int e2eMessages;
     int e2eQueues = 4;
     int e2eCloses;
@@ -61,23 +63,24 @@ final class Report {
             operator.forEach((name, rate) -> md.append("| ").append(name).append(" | ").append(rate.format("%,.0f")).append(" |\n"));
             md.append("\n");
         }
-        if (endToEnd != null) {
-            md.append("## End to end: broker → job (RocksDB) → PostgreSQL\n\n");
+        endToEnd.forEach((parallelism, e2e) -> {
+            md.append("## End to end: broker → job (RocksDB) → PostgreSQL, parallelism ").append(parallelism).append("\n\n");
             md.append(String.format("%,d", e2eMessages)).append(" messages already in the topic (").append(e2eQueues)
                     .append(" queues): ")
                     .append(String.format("%,d", size.endToEndOrders()))
                     .append(" orders, 70% paid in time, 15% never paid (").append(String.format("%,d", e2eCloses))
                     .append(" closes), 10% cancelled, 5% payment or cancel before the CREATED; no late payments. "
-                            + "Job: RocksDB, parallelism ").append(size.parallelism())
+                            + "Job: RocksDB, parallelism ").append(parallelism)
                     .append(", its default poll batch (256), timed from RUNNING to the last close in PostgreSQL. "
                             + "Raw: one DefaultLitePullConsumer, pull batch 500, all queues from the beginning, no "
                             + "processing. One warm-up pass of each first, not counted. Median of ").append(size.repetitions())
                     .append(" runs (min–max).\n\n");
             md.append("| what | messages/s |\n|---|---:|\n");
-            md.append("| raw lite-pull consumer (ceiling) | ").append(rawConsumer.format("%,.0f")).append(" |\n");
-            md.append("| job, until the last close is in PostgreSQL | ").append(endToEnd.format("%,.0f")).append(" |\n");
-            md.append("\n").append(endToEndRatio());
-        }
+            md.append("| raw lite-pull consumer (ceiling) | ").append(e2e.rawConsumer().format("%,.0f")).append(" |\n");
+            md.append("| job, until the last close is in PostgreSQL | ").append(e2e.job().format("%,.0f")).append(" |\n");
+            md.append("\n").append(endToEndRatio(e2e));
+            md.append(endToEndPhases(e2e));
+        });
         if (!storm.isEmpty()) {
             md.append(stormSection());
         }
@@ -95,6 +98,18 @@ final class Report {
                         r.correct() ? "yes" : "NO (" + r.mismatches().size() + ")", r.closes(), r.expectedCloses(),
                         lateness(r.steady()), lateness(r.quiet()), w.per(r.closes(), w.statements()),
                         w.per(r.closes(), w.rowsRead()), w.per(r.closes(), w.rowsWritten()), w.per(r.closes(), w.bufferPages())));
+            }
+            md.append("\nPer *created* order (what each design costs the database for every order the shop takes,"
+                    + " paid or not; the table held " + String.format("%,d", size.liveLoad().settledRows())
+                    + " settled orders before the run):\n\n| contender | orders created | statements / created order |"
+                    + " rows read / created order | rows written / created order | buffer pages / created order |"
+                    + " buffer pages / statement |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            for (LiveResult r : live) {
+                DbWork w = r.dbWork();
+                md.append(String.format("| %s | %,d | %.3f | %.3f | %.3f | %.2f | %.1f |%n", r.contender(), r.orders(),
+                        w.per(r.orders(), w.statements()), w.per(r.orders(), w.rowsRead()),
+                        w.per(r.orders(), w.rowsWritten()), w.per(r.orders(), w.bufferPages()),
+                        w.per(w.statements(), w.bufferPages())));
             }
             md.append("\nTotals per run (orders created, statements, rows read, rows written, buffer pages, run seconds):\n\n");
             for (LiveResult r : live) {
@@ -121,11 +136,13 @@ final class Report {
                     + " function; native savepoint; restore = submission to the first event processed by the restored"
                     + " job) repeated for each N, RocksDB with RocksDB timers, parallelism " + size.parallelism()
                     + ". One measurement per N.\n\n");
-            md.append("| pending orders | savepoint (native) bytes | bytes / pending order | savepoint took (ms) |"
+            md.append("| pending orders | filled in (s) | new orders / s while filling | savepoint (native) bytes |"
+                    + " bytes / pending order | savepoint took (ms) |"
                     + " first event after restore (ms) | first event, no state (ms) | restore − empty start (ms) |\n");
-            md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (StateSize.Result s : scale) {
-                md.append(String.format("| %,d | %,d | %.1f | %,d | %,d | %,d | %,d |%n", s.pendingOrders(), s.bytes(),
+                md.append(String.format("| %,d | %.1f | %,.0f | %,d | %.1f | %,d | %,d | %,d | %,d |%n", s.pendingOrders(),
+                        s.fillMillis() / 1e3, s.fillRate(), s.bytes(),
                         s.bytesPerOrder(), s.savepointMillis(), s.restoreMillis(), s.emptyStartMillis(),
                         s.restoreMillis() - s.emptyStartMillis()));
             }
@@ -234,11 +251,17 @@ final class Report {
                 + " s after the deadline, never-paid share " + l.neverPaidFraction() + " (rest: simulator default mix), seed "
                 + l.seed() + "; job watermark out-of-orderness " + size.outOfOrderness().toSeconds() + " s, idle timeout "
                 + size.idleTimeout().toSeconds() + " s; scanner interval " + size.scanInterval().toSeconds()
-                + " s; pending orders for state size " + size.pendingOrders() + ".\n";
+                + " s; settled rows in the orders table before each live run " + l.settledRows()
+                + "; pending orders for state size " + size.pendingOrders() + "; managed memory "
+                + FlinkSettings.MANAGED_MEMORY + " (4 slots)."
+                + (FlinkSettings.overrides().isEmpty() ? "" : " Flink options given with --flink: " + FlinkSettings.overrides() + ".")
+                + "\n";
     }
 
     /** Each job run is paired with the raw run just before it on the same backlog, so the ratio is per run. */
-    private String endToEndRatio() {
+    private String endToEndRatio(EndToEnd e2e) {
+        Repeated endToEnd = e2e.job();
+        Repeated rawConsumer = e2e.rawConsumer();
         double[] ratios = new double[endToEnd.values().length];
         StringBuilder runs = new StringBuilder();
         for (int r = 0; r < ratios.length; r++) {
@@ -250,9 +273,37 @@ final class Report {
                 + ".\n\n";
     }
 
+    /**
+     * Where each job pass spent its time (from the keyed operator's numRecordsIn), and the rate
+     * while reading against the raw consumer's: the part of the gap that is the job's processing
+     * rather than its start and the wait for the last deadline.
+     */
+    private String endToEndPhases(EndToEnd e2e) {
+        List<EndToEndThroughput.JobRun> jobRuns = e2e.jobRuns();
+        Repeated rawConsumer = e2e.rawConsumer();
+        if (jobRuns.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("Where the job's time went, per run: start = RUNNING until the keyed operator"
+                + " took its first record; reading = until it took the last one; tail = until the last close was in"
+                + " PostgreSQL (watermark past the last deadline, timers, the close writer's batch). Reading rate ="
+                + " messages / reading time.\n\n| run | start (ms) | reading (ms) | tail (ms) | reading rate (msg/s) |"
+                + " reading rate / raw |\n|---:|---:|---:|---:|---:|---:|\n");
+        double[] readingRatios = new double[jobRuns.size()];
+        for (int r = 0; r < jobRuns.size(); r++) {
+            EndToEndThroughput.JobRun run = jobRuns.get(r);
+            double readingRate = run.readingRate(e2eMessages);
+            readingRatios[r] = readingRate / rawConsumer.values()[r];
+            md.append(String.format("| %d | %,d | %,d | %,d | %,.0f | %.3f |%n", r + 1, run.startMillis(),
+                    run.readMillis(), run.tailMillis(), readingRate, readingRatios[r]));
+        }
+        return md.append("\nReading rate / raw consumer: **").append(Repeated.of(readingRatios).format("%.3f"))
+                .append("** (median, min–max).\n\n").toString();
+    }
+
     private String charts(Path directory, String base) throws IOException {
         StringBuilder md = new StringBuilder();
-        if (!operator.isEmpty() || endToEnd != null) {
+        if (!operator.isEmpty() || !endToEnd.isEmpty()) {
             CategoryChart chart = new CategoryChartBuilder().width(800).height(450).title("Throughput (median)")
                     .xAxisTitle("").yAxisTitle("events or messages per second").build();
             List<String> names = new ArrayList<>();
@@ -261,17 +312,21 @@ final class Report {
                 names.add("operator " + name);
                 values.add(rate.median());
             });
-            if (endToEnd != null) {
-                names.add("raw consumer");
-                values.add(rawConsumer.median());
-                names.add("end to end job");
-                values.add(endToEnd.median());
-            }
+            endToEnd.forEach((parallelism, e2e) -> {
+                String suffix = endToEnd.size() > 1 ? " (p=" + parallelism + " run)" : "";
+                names.add("raw consumer" + suffix);
+                values.add(e2e.rawConsumer().median());
+                names.add("end to end job" + (endToEnd.size() > 1 ? " p=" + parallelism : ""));
+                values.add(e2e.job().median());
+            });
             chart.getStyler().setLegendVisible(false);
             chart.addSeries("median", names, values);
             md.append(save(chart, directory, base + "-throughput.png", "Throughput"));
         }
-        if (endToEnd != null) {
+        for (Map.Entry<Integer, EndToEnd> entry : endToEnd.entrySet()) {
+            Repeated endToEnd = entry.getValue().job();
+            Repeated rawConsumer = entry.getValue().rawConsumer();
+            String suffix = this.endToEnd.size() > 1 ? "-p" + entry.getKey() : "";
             CategoryChart runs = new CategoryChartBuilder().width(800).height(450)
                     .title("End to end vs raw consumer, per run (" + e2eMessages + " messages)")
                     .xAxisTitle("").yAxisTitle("messages per second").build();
@@ -281,7 +336,8 @@ final class Report {
             }
             runs.addSeries("raw lite-pull consumer", names, Arrays.stream(rawConsumer.values()).boxed().toList());
             runs.addSeries("job, broker to PostgreSQL", names, Arrays.stream(endToEnd.values()).boxed().toList());
-            md.append(save(runs, directory, base + "-e2e.png", "End to end vs raw consumer"));
+            md.append(save(runs, directory, base + "-e2e" + suffix + ".png", "End to end vs raw consumer"
+                    + (suffix.isEmpty() ? "" : ", parallelism " + entry.getKey())));
         }
         if (!storm.isEmpty()) {
             XYChart closes = new XYChartBuilder().width(800).height(450)

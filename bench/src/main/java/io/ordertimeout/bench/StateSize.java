@@ -35,11 +35,20 @@ import org.apache.flink.runtime.checkpoint.CheckpointException;
  */
 final class StateSize {
 
-    /** {@code savepointMillis}: from triggering the savepoint until it completed. */
-    record Result(String backend, int pendingOrders, long bytes, long savepointMillis, long restoreMillis,
-            long emptyStartMillis) {
+    /**
+     * {@code fillMillis}: from submission until the generator had handed out all N CREATED events
+     * (it is back-pressured by the keyed operator, so this is how fast the job takes in new orders
+     * as its state grows, within a few network buffers); {@code savepointMillis}: from triggering
+     * the savepoint until it completed.
+     */
+    record Result(String backend, int pendingOrders, long fillMillis, long bytes, long savepointMillis,
+            long restoreMillis, long emptyStartMillis) {
         double bytesPerOrder() {
             return (double) bytes / pendingOrders;
+        }
+
+        double fillRate() {
+            return pendingOrders / Math.max(0.001, fillMillis / 1e3);
         }
     }
 
@@ -53,14 +62,16 @@ final class StateSize {
     static Result measure(String backend, int pendingOrders, int parallelism, Path workDirectory) throws Exception {
         Path savepoints = Files.createDirectories(workDirectory.resolve("savepoints-" + backend));
         GENERATED.set(0);
+        long fillStarted = System.nanoTime();
         JobClient filling = submit(backend, pendingOrders, parallelism, null);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(40);
         while (GENERATED.get() < pendingOrders) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("Pending orders not generated in time");
             }
             Thread.sleep(100);
         }
+        long fillMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fillStarted);
         Savepoint taken = savepoint(filling, savepoints);
         String savepoint = taken.path();
         long savepointMillis = taken.millis();
@@ -71,7 +82,7 @@ final class StateSize {
         long emptyMillis = timeToFirstEvent(backend, pendingOrders, parallelism, null);
         // A 10 M-order savepoint is some 300 MB; the figures are taken, the files are not needed.
         deleteRecursively(Paths.get(java.net.URI.create(savepoint)));
-        return new Result(backend, pendingOrders, bytes, savepointMillis, restoreMillis, emptyMillis);
+        return new Result(backend, pendingOrders, fillMillis, bytes, savepointMillis, restoreMillis, emptyMillis);
     }
 
     /** A completed savepoint and how long its (successful) attempt took. */
