@@ -178,7 +178,8 @@ final class EndToEndThroughput {
      * took the last one) and tail (until the last close was in PostgreSQL: the watermark passing
      * the last deadline, the timers firing, the close writer's batch).
      */
-    record JobRun(double messagesPerSecond, long startMillis, long readMillis, long tailMillis) {
+    record JobRun(double messagesPerSecond, long startMillis, long readMillis, long tailMillis,
+            Map<String, Long> cpuMillisByThreadKind) {
         /** The rate while reading, without the job's start and the tail: what the steady state would sustain. */
         double readingRate(int messages) {
             return messages / Math.max(0.001, readMillis / 1e3);
@@ -199,6 +200,7 @@ final class EndToEndThroughput {
                 FlinkJobContender.jobConfig(stateBackend, setup, topic, "bench-e2e-" + System.nanoTime());
         KeyedInputProgress.enable(config);
         JobClient job = FlinkJobContender.submit(FlinkJobContender.Kind.TIMEOUT_JOB, config, parallelism, "bench-e2e");
+        Map<String, Long> cpuBefore = ThreadCpu.byKind();
         long started = System.nanoTime();
         long firstRecord = 0;
         long allRead = 0;
@@ -232,8 +234,10 @@ final class EndToEndThroughput {
                 firstRecord = started;
                 allRead = ended;
             }
+            // Taken before the cancel: the job's threads are still alive, their CPU time readable.
+            Map<String, Long> cpu = ThreadCpu.delta(cpuBefore, ThreadCpu.byKind());
             return new JobRun(messages / ((ended - started) / 1e9), TimeUnit.NANOSECONDS.toMillis(firstRecord - started),
-                    TimeUnit.NANOSECONDS.toMillis(allRead - firstRecord), TimeUnit.NANOSECONDS.toMillis(ended - allRead));
+                    TimeUnit.NANOSECONDS.toMillis(allRead - firstRecord), TimeUnit.NANOSECONDS.toMillis(ended - allRead), cpu);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }

@@ -297,8 +297,20 @@ final class Report {
             md.append(String.format("| %d | %,d | %,d | %,d | %,.0f | %.3f |%n", r + 1, run.startMillis(),
                     run.readMillis(), run.tailMillis(), readingRate, readingRatios[r]));
         }
-        return md.append("\nReading rate / raw consumer: **").append(Repeated.of(readingRatios).format("%.3f"))
-                .append("** (median, min–max).\n\n").toString();
+        md.append("\nReading rate / raw consumer: **").append(Repeated.of(readingRatios).format("%.3f"))
+                .append("** (median, min–max).\n\n");
+        EndToEndThroughput.JobRun last = jobRuns.get(jobRuns.size() - 1);
+        long total = last.cpuMillisByThreadKind().values().stream().mapToLong(Long::longValue).sum();
+        md.append("CPU of the benchmark JVM's threads during the last job run (running until the last close), by"
+                + " thread kind, Java and native (RocksDB) time together (ThreadMXBean; broker and PostgreSQL run in"
+                + " their own processes and are not in it): ").append(String.format("%,d ms in all, %.1f µs per message", total,
+                        total * 1000.0 / e2eMessages)).append(".\n\n| thread kind | CPU (ms) | share |\n|---|---:|---:|\n");
+        last.cpuMillisByThreadKind().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> e.getValue() * 100 >= total)
+                .forEach(e -> md.append(String.format("| `%s` | %,d | %.1f%% |%n", e.getKey(), e.getValue(),
+                        100.0 * e.getValue() / Math.max(1, total))));
+        return md.append("\n").toString();
     }
 
     private String charts(Path directory, String base) throws IOException {
