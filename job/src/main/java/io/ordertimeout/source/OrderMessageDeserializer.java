@@ -1,5 +1,6 @@
 package io.ordertimeout.source;
 
+import io.ordertimeout.classloading.UserCodeClassLoaderRelease;
 import io.ordertimeout.connector.rocketmq.source.reader.deserializer.RocketMqDeserializationSchema;
 import io.ordertimeout.event.OrderEventParser;
 import io.ordertimeout.event.OrderMessage;
@@ -36,6 +37,9 @@ public class OrderMessageDeserializer implements RocketMqDeserializationSchema<O
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         clampedTimestamps = context.getMetricGroup().addGroup("orderTimeout").counter("clampedTimestamps");
+        // The RocketMQ client's threads are started by this source: a TaskManager running only
+        // sources (custom slot sharing) must join them too when the job's class loader is released.
+        UserCodeClassLoaderRelease.register(context.getUserCodeClassLoader());
     }
 
     @Override
