@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything lives under one temporary {@link #files() home}, deleted on {@link #close()} (set
  * the system property {@value #KEEP_FILES_PROPERTY} to keep it). The children exit when this JVM
- * dies, however it dies ({@link io.ordertimeout.testkit.rocketmq.ParentWatchingMain}).
+ * dies, however it dies ({@link io.ordertimeout.testkit.process.ParentWatchingMain}).
  *
  * <p>Sized for a 2-core machine: small heaps, {@link Builder#slotsPerTaskManager 1 slot} per
  * TaskManager by default, fast heartbeats so that a killed TaskManager is noticed in seconds.

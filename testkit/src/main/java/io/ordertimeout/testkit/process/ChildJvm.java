@@ -1,6 +1,5 @@
 package io.ordertimeout.testkit.process;
 
-import io.ordertimeout.testkit.rocketmq.ParentWatchingMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.ordertimeout.testkit.rocketmq;
 
+import io.ordertimeout.testkit.process.ChildJvm;
 import io.ordertimeout.testkit.process.LoopbackPorts;
 import io.ordertimeout.testkit.process.TempDirectories;
 
@@ -9,18 +10,15 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -49,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * and because the broker's rocksdbjni clashes with Flink's: the broker jars stay off the caller's
  * class path and are read from {@code order-timeout-testkit/rocketmq-server.classpath}, generated
  * when the testkit is built. The children exit by themselves when this JVM dies, however it dies
- * (see {@link ParentWatchingMain}); a shutdown hook covers the orderly case.
+ * (see {@link ChildJvm}); a shutdown hook covers the orderly case.
  *
  * <p>Both servers bind 127.0.0.1 ({@code bindAddress}, a setting of RocketMQ's Netty server config
  * that both read from their config file) and write their logs and store under
@@ -75,14 +73,13 @@ public final class EmbeddedRocketMq implements AutoCloseable {
      * takes about 10 s here; its store is deleted right after, so there is nothing to wait for.
      */
     private static final Duration GRACEFUL_STOP_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(20);
     private static final long ADMIN_TIMEOUT_MILLIS = 10_000;
     private static final int MAX_MESSAGES_PER_BATCH = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRocketMq.class);
 
     private final Path homeDirectory;
-    private final List<ChildServer> children = new ArrayList<>();
+    private final List<ChildJvm> children = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::stopChildrenAndDeleteHome, "embedded-rocketmq-stop");
     private String nameServerAddress;
     private String brokerAddress;
@@ -219,21 +216,15 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
     /** Fault: kills the broker JVM with SIGKILL and waits until it is gone. */
     public synchronized void killBroker() {
-        ChildServer broker = broker();
-        if (!broker.process.isAlive()) {
+        ChildJvm broker = broker();
+        if (!broker.isAlive()) {
             return;
         }
-        broker.process.destroyForcibly();
-        try {
-            if (!broker.process.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("The RocketMQ broker (pid " + broker.process.pid()
-                        + ") did not exit after SIGKILL");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while killing the broker", e);
+        broker.kill();
+        if (broker.isAlive()) {
+            throw new IllegalStateException("The RocketMQ broker (pid " + broker.pid() + ") did not exit after SIGKILL");
         }
-        LOG.info("RocketMQ broker {} killed (pid {})", brokerAddress, broker.process.pid());
+        LOG.info("RocketMQ broker {} killed (pid {})", brokerAddress, broker.pid());
     }
 
     /**
@@ -241,12 +232,12 @@ public final class EmbeddedRocketMq implements AutoCloseable {
      * serves routes again.
      */
     public synchronized void restartBroker() {
-        if (broker().process.isAlive()) {
+        if (broker().isAlive()) {
             throw new IllegalStateException("The broker is still running; kill it first");
         }
         long startNanos = System.nanoTime();
         children.remove(children.size() - 1);
-        ChildServer broker = startChild("broker", "org.apache.rocketmq.broker.BrokerStartup", brokerConfig,
+        ChildJvm broker = startChild("broker", "org.apache.rocketmq.broker.BrokerStartup", brokerConfig,
                 serverClassPath);
         // The name server still routes to the killed broker (same address) until that entry
         // expires, so ask the new broker itself.
@@ -260,10 +251,10 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     }
 
     public synchronized boolean isBrokerAlive() {
-        return broker().process.isAlive();
+        return broker().isAlive();
     }
 
-    private ChildServer broker() {
+    private ChildJvm broker() {
         if (children.size() < 2) {
             throw new IllegalStateException("The broker is not started");
         }
@@ -299,7 +290,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         Path nameServerConfig = writeConfig("namesrv.conf", Map.of(
                 "listenPort", String.valueOf(nameServerPort),
                 "bindAddress", "127.0.0.1"));
-        ChildServer nameServer = startChild("namesrv", "org.apache.rocketmq.namesrv.NamesrvStartup",
+        ChildJvm nameServer = startChild("namesrv", "org.apache.rocketmq.namesrv.NamesrvStartup",
                 nameServerConfig, classPath);
         awaitPortOpen(nameServer, nameServerPort);
 
@@ -329,7 +320,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         brokerSettings.put("waitTimeMillsInSendQueue", "3000");
         brokerSettings.put("flushDiskType", "ASYNC_FLUSH");
         brokerConfig = writeConfig("broker.conf", brokerSettings);
-        ChildServer broker = startChild("broker", "org.apache.rocketmq.broker.BrokerStartup", brokerConfig, classPath);
+        ChildJvm broker = startChild("broker", "org.apache.rocketmq.broker.BrokerStartup", brokerConfig, classPath);
 
         admin = new DefaultMQAdminExt(ADMIN_TIMEOUT_MILLIS);
         admin.setNamesrvAddr(nameServerAddress);
@@ -370,37 +361,24 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         return producer;
     }
 
-    private ChildServer startChild(String name, String mainClass, Path config, String serverClassPath) {
-        Path output = homeDirectory.resolve(name + ".out");
-        String javaBin = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(
-                javaBin,
-                "-Xms64m", "-Xmx256m", "-XX:MaxDirectMemorySize=256m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-Duser.home=" + homeDirectory,
-                "-Drocketmq.home.dir=" + homeDirectory,
-                "-Drocketmq.log.root=" + homeDirectory.resolve("logs"),
-                "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                "-cp", ownCodeLocation() + java.io.File.pathSeparator + serverClassPath,
-                ParentWatchingMain.class.getName(), mainClass, "-c", config.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(homeDirectory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
-        builder.environment().put("ROCKETMQ_HOME", homeDirectory.toString());
-        try {
-            ChildServer child = new ChildServer(name, builder.start(), output);
-            children.add(child);
-            return child;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the RocketMQ " + name, e);
-        }
+    private ChildJvm startChild(String name, String mainClass, Path config, String serverClassPath) {
+        ChildJvm child = ChildJvm.start("RocketMQ " + name,
+                List.of("-Xms64m", "-Xmx256m", "-XX:MaxDirectMemorySize=256m",
+                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                        "-Duser.home=" + homeDirectory,
+                        "-Drocketmq.home.dir=" + homeDirectory,
+                        "-Drocketmq.log.root=" + homeDirectory.resolve("logs"),
+                        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                        "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"),
+                serverClassPath, homeDirectory.resolve("launcher"), mainClass, List.of("-c", config.toString()),
+                Map.of("ROCKETMQ_HOME", homeDirectory.toString()), homeDirectory, homeDirectory.resolve(name + ".out"));
+        children.add(child);
+        return child;
     }
 
-    private void awaitPortOpen(ChildServer child, int port) {
+    private void awaitPortOpen(ChildJvm child, int port) {
         awaitTrue(child, "to listen on 127.0.0.1:" + port, STARTUP_TIMEOUT, () -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -411,7 +389,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         });
     }
 
-    private void awaitBrokerServing(ChildServer broker) {
+    private void awaitBrokerServing(ChildJvm broker) {
         awaitTrue(broker, "to register with the name server and serve the route of "
                 + AUTO_CREATE_TOPIC_TEMPLATE, STARTUP_TIMEOUT, () -> {
             ClusterInfo cluster = admin.examineBrokerClusterInfo();
@@ -424,7 +402,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     }
 
     private void awaitRoute(String topic, int queues) {
-        ChildServer broker = children.get(children.size() - 1);
+        ChildJvm broker = children.get(children.size() - 1);
         awaitTrue(broker, "to route topic " + topic + " with " + queues + " queues", ROUTE_TIMEOUT, () -> {
             TopicRouteData route = admin.examineTopicRouteInfo(topic);
             return route.getQueueDatas().stream().anyMatch(q -> q.getBrokerName().equals(BROKER_NAME)
@@ -433,14 +411,14 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     }
 
     /** Polls a condition until it holds; exceptions count as "not yet" and the last one is reported. */
-    private void awaitTrue(ChildServer child, String what, Duration timeout, Check check) {
+    private void awaitTrue(ChildJvm child, String what, Duration timeout, Check check) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception lastError = null;
         while (System.nanoTime() < deadline) {
-            if (!child.process.isAlive()) {
-                throw new IllegalStateException("The RocketMQ " + child.name + " exited with code "
-                        + child.process.exitValue() + " while waiting for it " + what + ". Output:\n"
-                        + child.outputTail());
+            if (!child.isAlive()) {
+                throw new IllegalStateException("The " + child.name() + " exited with code "
+                        + child.exitCode().orElse(-1) + " while waiting for it " + what + ". Output:\n"
+                        + child.outputTail(40));
             }
             try {
                 if (check.holds()) {
@@ -452,9 +430,9 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new IllegalStateException("Timed out after " + timeout.toSeconds() + " s waiting for the RocketMQ "
-                + child.name + " " + what + (lastError == null ? "" : "; last error: " + lastError)
-                + ". Output:\n" + child.outputTail(), lastError);
+        throw new IllegalStateException("Timed out after " + timeout.toSeconds() + " s waiting for the "
+                + child.name() + " " + what + (lastError == null ? "" : "; last error: " + lastError)
+                + ". Output:\n" + child.outputTail(40), lastError);
     }
 
     private synchronized void stopChildrenAndDeleteHome() {
@@ -468,7 +446,10 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         }
         // Broker first, so it does not keep retrying to register with a stopped name server.
         for (int i = children.size() - 1; i >= 0; i--) {
-            children.get(i).stop();
+            ChildJvm child = children.get(i);
+            long startNanos = System.nanoTime();
+            child.stop(GRACEFUL_STOP_TIMEOUT);
+            LOG.info("{} stopped in {} ms", child.name(), (System.nanoTime() - startNanos) / 1_000_000);
         }
         children.clear();
         TempDirectories.deleteQuietly(homeDirectory);
@@ -495,16 +476,6 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + SERVER_CLASSPATH_RESOURCE, e);
-        }
-    }
-
-    /** The jar or classes directory holding {@link ParentWatchingMain}, which the children run. */
-    private static String ownCodeLocation() {
-        try {
-            return Paths.get(ParentWatchingMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("Cannot locate the testkit classes", e);
         }
     }
 
@@ -541,45 +512,4 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         boolean holds() throws Exception;
     }
 
-    private static final class ChildServer {
-        private final String name;
-        private final Process process;
-        private final Path output;
-
-        ChildServer(String name, Process process, Path output) {
-            this.name = name;
-            this.process = process;
-            this.output = output;
-        }
-
-        void stop() {
-            long startNanos = System.nanoTime();
-            process.destroy();
-            try {
-                if (!process.waitFor(GRACEFUL_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    if (!process.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                        LOG.warn("RocketMQ {} (pid {}) did not exit after SIGKILL", name, process.pid());
-                    }
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-            LOG.info("RocketMQ {} stopped in {} ms", name, (System.nanoTime() - startNanos) / 1_000_000);
-        }
-
-        String outputTail() {
-            return tail(output, 40);
-        }
-
-        private static String tail(Path file, int lines) {
-            try {
-                List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-                return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-            } catch (IOException e) {
-                return "(no output: " + e + ")";
-            }
-        }
-    }
 }

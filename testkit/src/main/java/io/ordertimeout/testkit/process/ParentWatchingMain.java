@@ -1,4 +1,4 @@
-package io.ordertimeout.testkit.rocketmq;
+package io.ordertimeout.testkit.process;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,13 +6,13 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 
 /**
- * Entry point of the RocketMQ child JVMs: runs the real main class given as first argument and
+ * Entry point of every child JVM (RocketMQ servers, Flink processes): runs the real main class given as first argument and
  * exits as soon as the parent's end of the standard-input pipe closes.
  *
  * <p>A shutdown hook in the parent cannot run when the parent is killed hard (SIGKILL, an IDE's
  * stop button, a surefire fork timeout); the pipe closes in every case, so this keeps a killed
  * test run from leaving name servers and brokers behind. Uses only the JDK because the child's
- * class path holds just this class plus the RocketMQ server jars.
+ * class path holds just this class plus the server's own jars (see {@link ChildJvm}).
  */
 public final class ParentWatchingMain {
 
