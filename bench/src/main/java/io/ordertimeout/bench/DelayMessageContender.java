@@ -40,8 +40,9 @@ import org.apache.rocketmq.remoting.protocol.ResponseCode;
 final class DelayMessageContender implements Contender {
 
     private static final String FIND = "SELECT status FROM orders WHERE order_id = ?";
+    /** The job's close statement on PostgreSQL, {@code (status || '')} included (see SqlDialect.statusOfTheRowByKey). */
     private static final String CLOSE = "UPDATE orders SET status = 'CLOSED', close_reason = 'PAYMENT_TIMEOUT',"
-            + " closed_at = ? WHERE order_id = ? AND status = 'PENDING_PAYMENT'";
+            + " closed_at = ? WHERE order_id = ? AND (status || '') = 'PENDING_PAYMENT'";
     private static final int CONSUMER_THREADS = 2;
     /** Timer messages of a burst in flight at once (asynchronous sends; one at a time would take minutes at 1 M). */
     private static final int MAX_IN_FLIGHT = 256;

@@ -22,8 +22,9 @@ final class ScannerContender implements Contender {
     private static final int PAGE = 1000;
     private static final String FIND = "SELECT order_id FROM orders WHERE status = 'PENDING_PAYMENT' AND created_at < ?"
             + " ORDER BY created_at LIMIT " + PAGE;
+    /** The job's close statement on PostgreSQL, {@code (status || '')} included (see SqlDialect.statusOfTheRowByKey). */
     private static final String CLOSE = "UPDATE orders SET status = 'CLOSED', close_reason = 'PAYMENT_TIMEOUT',"
-            + " closed_at = ? WHERE order_id = ? AND status = 'PENDING_PAYMENT'";
+            + " closed_at = ? WHERE order_id = ? AND (status || '') = 'PENDING_PAYMENT'";
 
     private final BenchPostgres database;
     private final Duration payTimeout;

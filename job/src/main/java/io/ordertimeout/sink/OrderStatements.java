@@ -52,7 +52,7 @@ public final class OrderStatements {
                 + ", " + s.closeReasonColumn() + " = " + literal(s.closeReason())
                 + ", " + s.closedAtColumn() + " = :closed_at"
                 + " WHERE " + s.orderIdColumn() + " = :order_id"
-                + " AND " + s.statusColumn() + " = " + literal(s.pendingStatus());
+                + " AND " + s.dialect().statusOfTheRowByKey(s.statusColumn()) + " = " + literal(s.pendingStatus());
     }
 
     /**

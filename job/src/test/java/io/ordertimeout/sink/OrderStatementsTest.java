@@ -25,9 +25,19 @@ class OrderStatementsTest {
     void defaultCloseIsTheConditionalUpdateOfTheDesign() {
         BoundStatement<?> close = statements(config("jdbc:postgresql://db/orders")).close();
 
+        // (status || ''): PostgreSQL must find the row by its key, never through a status index
+        // (TransactionalJdbcWriterPostgresTest checks the plan).
+        assertThat(close.query()).isEqualTo("UPDATE orders SET status = 'CLOSED', close_reason = 'PAYMENT_TIMEOUT', "
+                + "closed_at = ? WHERE order_id = ? AND (status || '') = 'PENDING_PAYMENT'");
+        assertThat(close.parameterNames()).containsExactly("closed_at", "order_id");
+    }
+
+    @Test
+    void mysqlCloseComparesTheStatusColumnItself() {
+        BoundStatement<?> close = statements(config("jdbc:mariadb://db/orders")).close();
+
         assertThat(close.query()).isEqualTo("UPDATE orders SET status = 'CLOSED', close_reason = 'PAYMENT_TIMEOUT', "
                 + "closed_at = ? WHERE order_id = ? AND status = 'PENDING_PAYMENT'");
-        assertThat(close.parameterNames()).containsExactly("closed_at", "order_id");
     }
 
     @Test
@@ -78,7 +88,7 @@ class OrderStatementsTest {
         OrderStatements statements = statements(config);
 
         assertThat(statements.close().query()).isEqualTo("UPDATE shop.purchase SET state = 'EXPIRED', "
-                + "end_reason = 'NOT_PAID', ended_at = ? WHERE id = ? AND state = 'OPEN'");
+                + "end_reason = 'NOT_PAID', ended_at = ? WHERE id = ? AND (state || '') = 'OPEN'");
         assertThat(statements.refund().query()).startsWith("INSERT INTO shop.payback ")
                 .contains("EXISTS (SELECT 1 FROM shop.purchase WHERE id = ? AND state IN ('EXPIRED', 'VOIDED'))");
         assertThat(statements.orderStatusQuery()).isEqualTo("SELECT state FROM shop.purchase WHERE id = ?");

@@ -59,4 +59,37 @@ class TransactionalJdbcWriterMariaDbTest extends TransactionalJdbcWriterTestBase
     String triggerSqlState() {
         return "45000";
     }
+
+    @Override
+    void insertOrders(Connection admin, String prefix, String status, int count) throws SQLException {
+        // MariaDB's sequence engine: seq_1_to_N is a table of the numbers 1..N.
+        try (java.sql.PreparedStatement insert = admin.prepareStatement("INSERT INTO orders (order_id, status, created_at)"
+                + " SELECT CONCAT(?, seq), ?, NOW(3) - INTERVAL seq SECOND FROM seq_1_to_" + count)) {
+            insert.setString(1, prefix);
+            insert.setString(2, status);
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    void analyzeOrders(Connection admin) throws SQLException {
+        try (Statement analyze = admin.createStatement()) {
+            analyze.execute("ANALYZE TABLE orders");
+        }
+    }
+
+    @Override
+    String ordersIndexIn(ResultSet plan) throws SQLException {
+        while (plan.next()) {
+            if ("orders".equals(plan.getString("table")) && plan.getString("key") != null) {
+                return plan.getString("key");
+            }
+        }
+        return "none";
+    }
+
+    @Override
+    String primaryKeyIndex() {
+        return "PRIMARY";
+    }
 }

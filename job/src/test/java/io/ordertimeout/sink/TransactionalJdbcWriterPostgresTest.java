@@ -3,6 +3,7 @@ package io.ordertimeout.sink;
 import io.ordertimeout.testkit.db.EmbeddedPostgresDatabase;
 import io.ordertimeout.testkit.db.TestDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -40,6 +41,41 @@ class TransactionalJdbcWriterPostgresTest extends TransactionalJdbcWriterTestBas
     @Override
     List<String> dropRefundRejectingTrigger() {
         return List.of("DROP TRIGGER reject_refund ON refund_request", "DROP FUNCTION reject_refund()");
+    }
+
+    @Override
+    void insertOrders(Connection admin, String prefix, String status, int count) throws SQLException {
+        try (PreparedStatement insert = admin.prepareStatement("INSERT INTO orders (order_id, status, created_at)"
+                + " SELECT ? || n, ?, now() - n * interval '1 second' FROM generate_series(1, ?) AS n")) {
+            insert.setString(1, prefix);
+            insert.setString(2, status);
+            insert.setInt(3, count);
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    void analyzeOrders(Connection admin) throws SQLException {
+        try (Statement analyze = admin.createStatement()) {
+            analyze.execute("ANALYZE orders");
+        }
+    }
+
+    @Override
+    String ordersIndexIn(ResultSet plan) throws SQLException {
+        java.util.regex.Pattern indexScan = java.util.regex.Pattern.compile("using (\\S+) on orders");
+        while (plan.next()) {
+            java.util.regex.Matcher line = indexScan.matcher(plan.getString(1));
+            if (line.find()) {
+                return line.group(1);
+            }
+        }
+        return "none";
+    }
+
+    @Override
+    String primaryKeyIndex() {
+        return "orders_pkey";
     }
 
     @Override

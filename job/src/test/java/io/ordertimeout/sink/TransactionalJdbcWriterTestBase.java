@@ -135,6 +135,71 @@ abstract class TransactionalJdbcWriterTestBase {
                 "o-cancelled CANCELLED", "o-paid PAID", "o-pending CLOSED");
     }
 
+    // ---- plans on a table of production size -----------------------------------------------
+
+    /**
+     * Bench finding (live run on a 1 M-row table): with statistics taken while no order was
+     * pending (a quiet night before a sale), PostgreSQL planned the close UPDATE through the
+     * (status, created_at) index, reading the index entry of every pending order for each close
+     * (3,800 buffer pages per close with 9,600 pending; a flash sale's million would be read for
+     * every close). The close must find its row by the primary key whatever the statistics say.
+     */
+    @Test
+    void theCloseFindsItsRowByThePrimaryKeyWhenStatisticsSayNoOrderIsPending() throws Exception {
+        try (Connection admin = database.adminConnection()) {
+            insertOrders(admin, "settled-", "PAID", 20_000);
+            analyzeOrders(admin);
+            insertOrders(admin, "pending-", "PENDING_PAYMENT", 5_000);
+
+            assertThat(indexUsedBy(admin, OrderStatements.defaultClose(settings(c -> {})), "pending-42"))
+                    .isEqualTo(primaryKeyIndex());
+        }
+    }
+
+    /** The same for the refund guard, whose statuses (closed, cancelled) a young table may not hold yet. */
+    @Test
+    void theRefundGuardFindsItsRowByThePrimaryKeyWhenStatisticsSayNoOrderIsClosed() throws Exception {
+        try (Connection admin = database.adminConnection()) {
+            insertOrders(admin, "settled-", "PAID", 20_000);
+            analyzeOrders(admin);
+            insertOrders(admin, "closed-", "CLOSED", 5_000);
+
+            assertThat(indexUsedBy(admin, OrderStatements.defaultRefund(settings(c -> {})), "closed-42"))
+                    .isEqualTo(primaryKeyIndex());
+        }
+    }
+
+    /** The index through which the database plans {@code sql} on the orders table, its parameters bound. */
+    private String indexUsedBy(Connection admin, String sqlWithNamedParameters, String orderId) throws SQLException {
+        SqlDialect dialect = settings(c -> {}).dialect();
+        NamedParameterSql sql = NamedParameterSql.parse(sqlWithNamedParameters, dialect);
+        try (PreparedStatement explain = admin.prepareStatement("EXPLAIN " + sql.jdbcSql())) {
+            List<String> names = sql.parameterNames();
+            for (int i = 0; i < names.size(); i++) {
+                switch (names.get(i)) {
+                    case "order_id" -> explain.setString(i + 1, orderId);
+                    case "closed_at", "deadline", "paid_at", "requested_at" -> explain.setObject(i + 1, dialect.timestamp(T0));
+                    case "lateness_ms", "amount_cents" -> explain.setLong(i + 1, 1L);
+                    default -> explain.setString(i + 1, "x");
+                }
+            }
+            try (ResultSet plan = explain.executeQuery()) {
+                return ordersIndexIn(plan);
+            }
+        }
+    }
+
+    /** {@code count} orders with ids {@code prefix1..}, all in {@code status}, created in the past. */
+    abstract void insertOrders(Connection admin, String prefix, String status, int count) throws SQLException;
+
+    /** What autovacuum (PostgreSQL) or the persistent statistics (InnoDB) do on their own, now. */
+    abstract void analyzeOrders(Connection admin) throws SQLException;
+
+    /** The index on the orders table in an EXPLAIN result, or "none". */
+    abstract String ordersIndexIn(ResultSet plan) throws SQLException;
+
+    abstract String primaryKeyIndex();
+
     @Test
     void aReplayReportsTheStoredOutcome() throws Exception {
         insertOrder("o-1", "PENDING_PAYMENT");
