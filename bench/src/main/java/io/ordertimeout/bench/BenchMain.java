@@ -56,7 +56,8 @@ public final class BenchMain {
         Report report = new Report(size, LocalDate.now(), only.equals(allParts) ? "" : only);
         long started = System.nanoTime();
 
-        List<Integer> parallelisms = size.throughputParallelisms();
+        // --parallelism N measures at N only; without it full measures the operator and e2e at 1 and 2.
+        List<Integer> parallelisms = parallelism != null ? List.of(parallelism) : size.throughputParallelisms();
         if (only.contains("operator")) {
             for (int p : parallelisms) {
                 for (String variant : List.of(Contenders.JOB_ROCKSDB, Contenders.JOB_HEAP, Contenders.CEP)) {

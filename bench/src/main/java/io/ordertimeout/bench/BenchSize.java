@@ -46,7 +46,7 @@ record BenchSize(
      * (full: 1 and 2, the issue's curve); {@code --parallelism} makes it one.
      */
     List<Integer> throughputParallelisms() {
-        return name.equals("full") && parallelism == 2 ? List.of(1, 2) : List.of(parallelism);
+        return name.equals("full") && parallelism > 1 ? List.of(1, parallelism) : List.of(parallelism);
     }
 
     /** The same size at another parallelism ({@code --parallelism}, for the p = 1 vs p = 2 curves). */
