@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the harness (reactor build, no install) and runs one benchmark size.
-#   bench/run.sh --size quick|full|smoke [--only operator,e2e,storm,live,state]
+#   bench/run.sh --size quick|full|smoke [--only operator,e2e,storm,live,state,scale] [--queues N]
+#     [--parallelism N] [--flink key=value ...] [--pending N,N,...]
 # Results: bench/results/<date>-<size>.md and PNG charts next to it.
 # BENCH_JAVA_OPTS adds JVM flags, e.g. a flight recording of the run:
 #   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/e2e.jfr,settings=profile" bench/run.sh --only e2e

@@ -5,13 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Runs every figure of one size and writes {@code bench/results/<date>-<size>.md} with PNG charts.
  * Usage: {@code bench/run.sh --size quick|full|smoke [--only operator,e2e,storm,live,state,scale]
- * [--pending 1000000,5000000]}.
+ * [--pending 1000000,5000000] [--queues N] [--parallelism N] [--flink key=value ...]}.
  */
 public final class BenchMain {
 
@@ -88,7 +89,7 @@ public final class BenchMain {
                             + Math.round(e2e.jobRun(FlinkSettings.ROCKSDB, p).messagesPerSecond()) + " msg/s (not counted)");
                     double[] raw = new double[size.repetitions()];
                     double[] job = new double[size.repetitions()];
-                    List<EndToEndThroughput.JobRun> runs = new java.util.ArrayList<>();
+                    List<EndToEndThroughput.JobRun> runs = new ArrayList<>();
                     for (int r = 0; r < raw.length; r++) {
                         raw[r] = e2e.rawConsumerRate();
                         EndToEndThroughput.JobRun run = e2e.jobRun(FlinkSettings.ROCKSDB, p);

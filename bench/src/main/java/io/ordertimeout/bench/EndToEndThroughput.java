@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -201,8 +202,7 @@ final class EndToEndThroughput {
         LiveSetup setup = size.liveSetup(rocketMq, database, topic);
         setup = new LiveSetup(rocketMq, database, topic, Duration.ofSeconds(60), Duration.ofSeconds(5),
                 Duration.ofSeconds(10), setup.scanInterval(), parallelism);
-        org.apache.flink.configuration.Configuration config =
-                FlinkJobContender.jobConfig(stateBackend, setup, topic, "bench-e2e-" + System.nanoTime());
+        Configuration config = FlinkJobContender.jobConfig(stateBackend, setup, topic, "bench-e2e-" + System.nanoTime());
         KeyedInputProgress.enable(config);
         JobClient job = FlinkJobContender.submit(FlinkJobContender.Kind.TIMEOUT_JOB, config, parallelism, "bench-e2e");
         Map<String, Long> cpuBefore = ThreadCpu.byKind();

@@ -94,18 +94,18 @@ final class LiveRun {
 
     /** Closed rows of this run, not of the settled history: an index range, not a scan of the history's closes. */
     private static int countLiveClosed(BenchPostgres database) throws SQLException {
-        try (Connection connection = database.adminConnection();
-                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM orders WHERE status = 'CLOSED'"
-                        + " AND created_at > " + SettledOrders.OLDEST_LIVE_ROW);
-                ResultSet rs = count.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return countClosedWhere(database, " AND created_at > " + SettledOrders.OLDEST_LIVE_ROW);
     }
 
+    /** All closed rows (the end-to-end table holds no settled history). */
     static int countClosed(BenchPostgres database) throws SQLException {
+        return countClosedWhere(database, "");
+    }
+
+    private static int countClosedWhere(BenchPostgres database, String andCondition) throws SQLException {
         try (Connection connection = database.adminConnection();
-                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM orders WHERE status = 'CLOSED'");
+                PreparedStatement count = connection.prepareStatement(
+                        "SELECT count(*) FROM orders WHERE status = 'CLOSED'" + andCondition);
                 ResultSet rs = count.executeQuery()) {
             rs.next();
             return rs.getInt(1);
