@@ -1,9 +1,9 @@
 package io.ordertimeout.testkit.flink;
 
-import io.ordertimeout.testkit.process.LoopbackPorts;
-import io.ordertimeout.testkit.process.TempDirectories;
-
 import io.ordertimeout.testkit.process.ChildJvm;
+import io.ordertimeout.testkit.process.LoopbackPorts;
+import io.ordertimeout.testkit.process.StopOnce;
+import io.ordertimeout.testkit.process.TempDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -50,14 +50,13 @@ public final class FlinkTestCluster implements AutoCloseable {
     private final Builder settings;
     private final String classPath = FlinkDistribution.classPath();
     private final Map<Integer, ChildJvm> taskManagers = new LinkedHashMap<>();
-    private final Thread shutdownHook = new Thread(this::stopAllAndDeleteHome, "flink-test-cluster-stop");
+    private StopOnce stopOnce;
     private FlinkRestApi rest;
     private FlinkCli cli;
     private ChildJvm jobManager;
     private ChildJvm zooKeeper;
     private int jobManagerStarts;
     private int taskManagerStarts;
-    private boolean closed;
 
     private FlinkTestCluster(FlinkClusterFiles files, Builder settings) {
         this.files = files;
@@ -219,17 +218,8 @@ public final class FlinkTestCluster implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or about to; it does the same work.
-        }
-        stopAllAndDeleteHome();
+    public void close() {
+        stopOnce.stop();
     }
 
     private FlinkTestCluster startProcesses() {
@@ -519,7 +509,7 @@ public final class FlinkTestCluster implements AutoCloseable {
                 throw new UncheckedIOException("Cannot create the Flink cluster's home directory", e);
             }
             FlinkTestCluster cluster = new FlinkTestCluster(new FlinkClusterFiles(home), this);
-            Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+            cluster.stopOnce = StopOnce.registerShutdownHook("flink-test-cluster-stop", cluster::stopAllAndDeleteHome);
             try {
                 return cluster.startProcesses();
             } catch (RuntimeException | Error e) {

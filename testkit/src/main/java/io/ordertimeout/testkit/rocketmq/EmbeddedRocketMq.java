@@ -2,6 +2,7 @@ package io.ordertimeout.testkit.rocketmq;
 
 import io.ordertimeout.testkit.process.ChildJvm;
 import io.ordertimeout.testkit.process.LoopbackPorts;
+import io.ordertimeout.testkit.process.StopOnce;
 import io.ordertimeout.testkit.process.TempDirectories;
 
 import java.io.IOException;
@@ -80,14 +81,13 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
     private final Path homeDirectory;
     private final List<ChildJvm> children = new ArrayList<>();
-    private final Thread shutdownHook = new Thread(this::stopChildrenAndDeleteHome, "embedded-rocketmq-stop");
+    private StopOnce stopOnce;
     private String nameServerAddress;
     private String brokerAddress;
     private Path brokerConfig;
     private String serverClassPath;
     private DefaultMQAdminExt admin;
     private DefaultMQProducer producer;
-    private boolean closed;
 
     private EmbeddedRocketMq(Path homeDirectory) {
         this.homeDirectory = homeDirectory;
@@ -102,7 +102,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             throw new UncheckedIOException("Cannot create the RocketMQ home directory", e);
         }
         EmbeddedRocketMq rocketMq = new EmbeddedRocketMq(home);
-        Runtime.getRuntime().addShutdownHook(rocketMq.shutdownHook);
+        rocketMq.stopOnce = StopOnce.registerShutdownHook("embedded-rocketmq-stop", rocketMq::stopChildrenAndDeleteHome);
         try {
             rocketMq.startServers();
             return rocketMq;
@@ -267,17 +267,8 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or about to; it does the same work.
-        }
-        stopChildrenAndDeleteHome();
+    public void close() {
+        stopOnce.stop();
     }
 
     private void startServers() {
