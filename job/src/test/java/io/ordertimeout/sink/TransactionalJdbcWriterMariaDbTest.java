@@ -3,6 +3,7 @@ package io.ordertimeout.sink;
 import io.ordertimeout.testkit.db.EmbeddedMariaDbDatabase;
 import io.ordertimeout.testkit.db.TestDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,7 +64,7 @@ class TransactionalJdbcWriterMariaDbTest extends TransactionalJdbcWriterTestBase
     @Override
     void insertOrders(Connection admin, String prefix, String status, int count) throws SQLException {
         // MariaDB's sequence engine: seq_1_to_N is a table of the numbers 1..N.
-        try (java.sql.PreparedStatement insert = admin.prepareStatement("INSERT INTO orders (order_id, status, created_at)"
+        try (PreparedStatement insert = admin.prepareStatement("INSERT INTO orders (order_id, status, created_at)"
                 + " SELECT CONCAT(?, seq), ?, NOW(3) - INTERVAL seq SECOND FROM seq_1_to_" + count)) {
             insert.setString(1, prefix);
             insert.setString(2, status);
@@ -72,10 +73,8 @@ class TransactionalJdbcWriterMariaDbTest extends TransactionalJdbcWriterTestBase
     }
 
     @Override
-    void analyzeOrders(Connection admin) throws SQLException {
-        try (Statement analyze = admin.createStatement()) {
-            analyze.execute("ANALYZE TABLE orders");
-        }
+    String analyzeOrdersStatement() {
+        return "ANALYZE TABLE orders";
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 class TransactionalJdbcWriterPostgresTest extends TransactionalJdbcWriterTestBase {
 
@@ -55,17 +57,15 @@ class TransactionalJdbcWriterPostgresTest extends TransactionalJdbcWriterTestBas
     }
 
     @Override
-    void analyzeOrders(Connection admin) throws SQLException {
-        try (Statement analyze = admin.createStatement()) {
-            analyze.execute("ANALYZE orders");
-        }
+    String analyzeOrdersStatement() {
+        return "ANALYZE orders";
     }
 
     @Override
     String ordersIndexIn(ResultSet plan) throws SQLException {
-        java.util.regex.Pattern indexScan = java.util.regex.Pattern.compile("using (\\S+) on orders");
+        Pattern indexScan = Pattern.compile("using (\\S+) on orders");
         while (plan.next()) {
-            java.util.regex.Matcher line = indexScan.matcher(plan.getString(1));
+            Matcher line = indexScan.matcher(plan.getString(1));
             if (line.find()) {
                 return line.group(1);
             }

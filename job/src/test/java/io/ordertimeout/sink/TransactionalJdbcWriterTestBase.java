@@ -193,7 +193,14 @@ abstract class TransactionalJdbcWriterTestBase {
     abstract void insertOrders(Connection admin, String prefix, String status, int count) throws SQLException;
 
     /** What autovacuum (PostgreSQL) or the persistent statistics (InnoDB) do on their own, now. */
-    abstract void analyzeOrders(Connection admin) throws SQLException;
+    private void analyzeOrders(Connection admin) throws SQLException {
+        try (Statement analyze = admin.createStatement()) {
+            analyze.execute(analyzeOrdersStatement());
+        }
+    }
+
+    /** The database's statement that gathers the orders table's statistics. */
+    abstract String analyzeOrdersStatement();
 
     /** The index on the orders table in an EXPLAIN result, or "none". */
     abstract String ordersIndexIn(ResultSet plan) throws SQLException;
